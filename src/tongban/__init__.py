@@ -1,0 +1,1 @@
+"""tongban: one network for all government services (一网通办)."""

@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from tongban.accounts.demo import DEMO_PASSWORD, create_demo_accounts
+from tongban.audit.context import acting_as
+from tongban.catalogue.loader import load_districts
+from tongban.catalogue.yamlfile import ContentErrors
+
+DEMO_DISTRICTS = ("jingan", "baoshan")
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisations and accounts (idempotent) and list the accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data", type=Path, default=settings.PROJECT_DIR / "data")
+
+    def handle(self, *args, data: Path, **options):
+        with acting_as(None):
+            try:
+                counts = load_districts(data / name for name in DEMO_DISTRICTS)
+            except ContentErrors as errors:
+                raise CommandError(str(errors)) from None
+            accounts = create_demo_accounts()
+        self.stdout.write(", ".join(f"{n} {what}" for what, n in counts.items()))
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
+        for account, user in accounts:
+            where = user.centre or user.department or ""
+            self.stdout.write(f"  {account.username:<18} {account.role:<11} {where}")

@@ -1,0 +1,78 @@
+"""The JSON API at /api/v1/. Every error leaves as a problem detail."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from .problems import problem
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="tongban API",
+    version="1",
+    description="One network for all government services: catalogue, guidance, "
+    "applications, appointments and service halls of a district.",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError):
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or None, "message": e.get("msg")}
+        for e in exc.errors
+    ]
+    return problem(request, 422, "The request does not validate.", errors=errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    return problem(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404):
+    return problem(request, 404, "No such resource.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
+    return problem(request, 401, "Sign in first.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied):
+    return problem(request, 403, "You may not do this.")
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception):
+    logger.exception("API error on %s", request.path)
+    return problem(request, 500, "Something went wrong on our side; it has been logged.")
+
+
+class Health(Schema):
+    status: str
+    database: str
+
+
+@api.get(
+    "/health",
+    response={200: Health, 503: dict},
+    tags=["system"],
+    summary="Is the service up and its database reachable?",
+)
+def health(request: HttpRequest):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("health check: database unreachable")
+        return problem(request, 503, "The database does not answer.")
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,266 @@
+"""Load a district's organisations from YAML: the region tree, departments, centres.
+
+One call loads one or more district folders in one transaction: any error, in
+any file, loads nothing.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from tongban.accounts.identity import clean_credit_code
+
+from .models import Department, Region, ServiceCentre
+from .yamlfile import ContentError, ContentErrors, Mapping, read
+
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class _Reader:
+    """Checks records field by field and collects every error it finds."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.errors: list[ContentError] = []
+
+    def error(self, node: Any, field: str, message: str) -> None:
+        line = node.line_of(field) if isinstance(node, Mapping) else 0
+        self.errors.append(ContentError(self.file, line, field, message))
+
+    def record(self, node: Any, what: str, required: set[str], optional: set[str]) -> bool:
+        if not isinstance(node, Mapping):
+            self.errors.append(ContentError(self.file, 0, "", f"each {what} must be a mapping"))
+            return False
+        for key in node:
+            if key not in required | optional:
+                self.error(node, str(key), f"unknown key in {what}")
+        for key in sorted(required - set(node)):
+            self.error(node, key, f"missing in {what}")
+        return not any(k not in node for k in required)
+
+    def text(self, node: Mapping, field: str, *, max_length: int = 300) -> str:
+        value = node.get(field, "")
+        if value is None:
+            return ""
+        if not isinstance(value, str | int):
+            self.error(node, field, "must be text")
+            return ""
+        value = str(value).strip()
+        if len(value) > max_length:
+            self.error(node, field, f"longer than {max_length} characters")
+        return value
+
+    def bilingual(self, node: Mapping, field: str, *, required: bool) -> tuple[str, str]:
+        value = node.get(field)
+        if value is None:
+            if required:
+                self.error(node, field, "missing")
+            return "", ""
+        if not isinstance(value, Mapping):
+            self.error(node, field, "must give 'en' and 'zh'")
+            return "", ""
+        for key in value:
+            if key not in ("en", "zh"):
+                self.error(value, f"{field}.{key}", "unknown language (use en and zh)")
+        en, zh = self.text(value, "en"), self.text(value, "zh")
+        for lang, text in (("en", en), ("zh", zh)):
+            if not text:
+                self.error(value, f"{field}.{lang}", "missing translation")
+        return en, zh
+
+    def code(self, node: Mapping, field: str, seen: dict[str, int]) -> str:
+        value = self.text(node, field, max_length=60)
+        if value and not CODE_RE.match(value):
+            self.error(node, field, "use lower-case letters, digits and hyphens")
+        elif value in seen:
+            self.error(node, field, f"duplicate code {value!r} (first on line {seen[value]})")
+        else:
+            seen[value] = node.line_of(field)
+        return value
+
+    def unverified(self, node: Mapping, fields: Iterable[str]) -> list[str]:
+        value = node.get("unverified", [])
+        if value is True:
+            return ["*"]
+        if value is False:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(node, "unverified", "must be true or a list of field names")
+            return []
+        for name in value:
+            if name not in fields:
+                self.error(node, "unverified", f"names no field of this record: {name!r}")
+        return value
+
+
+def _region(
+    reader: _Reader, node: Any, kind: str, parent: Region | None, pattern: str
+) -> Region | None:
+    if not reader.record(node, kind, {"code", "name"}, {"kind"}):
+        return None
+    code = reader.text(node, "code", max_length=12)
+    if not re.fullmatch(pattern, code):
+        reader.error(node, "code", f"{kind} codes look like {pattern}")
+    region_kind = node.get("kind", kind)
+    if region_kind not in Region.Kind.values:
+        reader.error(node, "kind", f"must be one of {', '.join(Region.Kind.values)}")
+    name_en, name_zh = reader.bilingual(node, "name", required=True)
+    if reader.errors:
+        return None
+    region, _ = Region.objects.update_or_create(
+        code=code,
+        defaults={"kind": region_kind, "name_en": name_en, "name_zh": name_zh, "parent": parent},
+    )
+    return region
+
+
+def _load_district(folder: Path, errors: list[ContentError]) -> Region | None:
+    path = folder / "district.yaml"
+    reader = _Reader(str(path))
+    if not path.exists():
+        errors.append(ContentError(str(path), 0, "", "missing: each district folder has one"))
+        return None
+    doc = read(path)
+    if not reader.record(doc, "district file", {"city", "district"}, {"subdistricts"}):
+        errors.extend(reader.errors)
+        return None
+    city = _region(reader, doc["city"], "city", None, r"\d{6}")
+    district = _region(reader, doc["district"], "district", city, r"\d{6}") if city else None
+    subdistricts = doc.get("subdistricts") or []
+    if not isinstance(subdistricts, list):
+        reader.error(doc, "subdistricts", "must be a list")
+        subdistricts = []
+    for node in subdistricts:
+        if district is None:
+            break
+        _region(reader, node, "subdistrict", district, r"\d{12}")
+    errors.extend(reader.errors)
+    return district
+
+
+def _load_list(
+    path: Path,
+    errors: list[ContentError],
+    what: str,
+    load_one: Callable[[_Reader, Mapping, dict[str, int]], None],
+) -> None:
+    if not path.exists():
+        return
+    reader = _Reader(str(path))
+    doc = read(path)
+    if not isinstance(doc, list):
+        errors.append(ContentError(str(path), 1, "", f"must be a list of {what}"))
+        return
+    seen: dict[str, int] = {}
+    for node in doc:
+        load_one(reader, node, seen)
+    errors.extend(reader.errors)
+
+
+def _department_loader(district: Region):
+    fields = {"code", "name", "short_name_zh", "credit_code", "phone", "address", "unverified"}
+
+    def load(reader: _Reader, node: Any, seen: dict[str, int]) -> None:
+        if not reader.record(node, "department", {"code", "name"}, fields - {"code", "name"}):
+            return
+        before = len(reader.errors)
+        code = reader.code(node, "code", seen)
+        name_en, name_zh = reader.bilingual(node, "name", required=True)
+        address_en, address_zh = reader.bilingual(node, "address", required=False)
+        credit_code = reader.text(node, "credit_code", max_length=18)
+        if credit_code:
+            try:
+                credit_code = clean_credit_code(credit_code)
+            except ValidationError as error:
+                reader.error(node, "credit_code", error.messages[0])
+        unverified = reader.unverified(node, fields)
+        if len(reader.errors) > before:
+            return
+        Department.objects.update_or_create(
+            code=code,
+            defaults={
+                "region": district,
+                "name_en": name_en,
+                "name_zh": name_zh,
+                "short_name_zh": reader.text(node, "short_name_zh", max_length=60),
+                "credit_code": credit_code,
+                "phone": reader.text(node, "phone", max_length=40),
+                "address_en": address_en,
+                "address_zh": address_zh,
+                "unverified": unverified,
+            },
+        )
+
+    return load
+
+
+def _centre_loader(district: Region):
+    fields = {"code", "kind", "region", "name", "address", "hours", "phone", "unverified"}
+
+    def load(reader: _Reader, node: Any, seen: dict[str, int]) -> None:
+        required = {"code", "kind", "name"}
+        if not reader.record(node, "service centre", required, fields - required):
+            return
+        before = len(reader.errors)
+        code = reader.code(node, "code", seen)
+        kind = node.get("kind")
+        if kind not in ServiceCentre.Kind.values:
+            reader.error(node, "kind", f"must be one of {', '.join(ServiceCentre.Kind.values)}")
+        region = district
+        region_code = reader.text(node, "region", max_length=12)
+        if region_code:
+            region = Region.objects.filter(code=region_code).first()
+            if region is None or region.district != district:
+                reader.error(node, "region", f"no sub-district {region_code!r} in this district")
+        name_en, name_zh = reader.bilingual(node, "name", required=True)
+        address_en, address_zh = reader.bilingual(node, "address", required=False)
+        hours_en, hours_zh = reader.bilingual(node, "hours", required=False)
+        unverified = reader.unverified(node, fields)
+        if len(reader.errors) > before:
+            return
+        ServiceCentre.objects.update_or_create(
+            code=code,
+            defaults={
+                "kind": kind,
+                "region": region,
+                "name_en": name_en,
+                "name_zh": name_zh,
+                "address_en": address_en,
+                "address_zh": address_zh,
+                "hours_en": hours_en,
+                "hours_zh": hours_zh,
+                "phone": reader.text(node, "phone", max_length=40),
+                "unverified": unverified,
+            },
+        )
+
+    return load
+
+
+def load_districts(folders: Iterable[Path]) -> dict[str, int]:
+    """Load the folders; return counts, or raise ContentErrors having loaded nothing."""
+    errors: list[ContentError] = []
+    with transaction.atomic():
+        for folder in folders:
+            if not folder.is_dir():
+                errors.append(ContentError(str(folder), 0, "", "not a folder"))
+                continue
+            district = _load_district(folder, errors)
+            if district is None:
+                continue
+            _load_list(
+                folder / "departments.yaml", errors, "departments", _department_loader(district)
+            )
+            _load_list(folder / "centres.yaml", errors, "service centres", _centre_loader(district))
+        if errors:
+            transaction.set_rollback(True)
+            raise ContentErrors(errors)
+    return {
+        "regions": Region.objects.count(),
+        "departments": Department.objects.count(),
+        "centres": ServiceCentre.objects.count(),
+    }

@@ -1,0 +1,27 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.defaults import page_not_found, permission_denied, server_error
+
+from .problems import problem, wants_problem
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if wants_problem(request):
+        return problem(request, 404, "No such resource.")
+    return page_not_found(request, exception)
+
+
+def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if wants_problem(request):
+        return problem(request, 403, "You may not do this.")
+    return permission_denied(request, exception)
+
+
+def error(request: HttpRequest) -> HttpResponse:
+    if wants_problem(request):
+        return problem(request, 500, "Something went wrong on our side; it has been logged.")
+    return server_error(request)

@@ -1,0 +1,27 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tongban.accounts.demo import create_demo_accounts
+from tongban.catalogue.loader import load_districts
+
+DATA = Path(settings.PROJECT_DIR) / "data"
+
+
+@pytest.fixture
+def demo(db):
+    """The demo organisations and accounts, as `make demo` loads them."""
+    load_districts([DATA / "jingan", DATA / "baoshan"])
+    return {account.username: user for account, user in create_demo_accounts()}
+
+
+@pytest.fixture
+def login(client, demo):
+    """Sign the test client in as a demo account."""
+
+    def log_in(username: str):
+        client.force_login(demo[username], backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return log_in
