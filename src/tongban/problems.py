@@ -1,9 +1,12 @@
 """RFC 9457 problem details, the one error format of the API."""
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+
+logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -35,3 +38,31 @@ def problem(
 
 def wants_problem(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+class ApiProblemMiddleware:
+    """The safety net under /api/: any error that is not yet a problem detail becomes one.
+
+    Covers what happens outside the API's own handlers: a 405 from the router, a
+    CSRF failure, an exception in middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if not wants_problem(request) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE):
+            return response
+        replacement = problem(request, response.status_code)
+        if response.has_header("Allow"):
+            replacement["Allow"] = response["Allow"]
+        return replacement
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if wants_problem(request):
+            logger.exception("API error on %s", request.path)
+            return problem(request, 500, "Something went wrong on our side; it has been logged.")
+        return None

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from tongban import views
 from tongban.api import api
@@ -46,6 +46,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # Unknown API paths answer with a problem detail, in debug mode too.
+    re_path(r"^api/", views.api_not_found),
 ]
 
 handler403 = "tongban.views.forbidden"

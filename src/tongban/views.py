@@ -9,6 +9,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    return problem(request, 404, "No such resource.")
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_problem(request):
         return problem(request, 404, "No such resource.")

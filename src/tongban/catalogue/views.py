@@ -1,14 +1,23 @@
+from collections import defaultdict
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .models import Region
+from .models import Region, ServiceCentre
 
 
 def organisations(request: HttpRequest) -> HttpResponse:
-    """Every district with its service centres and departments."""
-    districts = (
+    """Every district with its service centres (its own and its sub-districts') and departments."""
+    districts = list(
         Region.objects.filter(kind=Region.Kind.DISTRICT)
         .select_related("parent")
-        .prefetch_related("centres__region", "departments")
+        .prefetch_related("departments")
     )
-    return render(request, "catalogue/organisations.html", {"districts": districts})
+    centres_by_district = defaultdict(list)
+    for centre in ServiceCentre.objects.select_related("region__parent").order_by("kind", "code"):
+        district = (
+            centre.region if centre.region.kind == Region.Kind.DISTRICT else centre.region.parent
+        )
+        centres_by_district[district.pk].append(centre)
+    sections = [(district, centres_by_district[district.pk]) for district in districts]
+    return render(request, "catalogue/organisations.html", {"sections": sections})
