@@ -2,11 +2,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tongban.accounts.demo import create_demo_accounts
 from tongban.catalogue.loader import load_districts
 
 DATA = Path(settings.PROJECT_DIR) / "data"
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request that switched language leaves it active in the thread: reset it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -8,10 +8,6 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, sync_playwright
 
-# Playwright's sync API runs an event loop in this thread; the test's own database
-# calls are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -32,6 +28,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
+    # Playwright's sync API runs an event loop in this thread; the test's own
+    # database calls are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
