@@ -23,7 +23,10 @@ class PersonSignupForm(_SignupForm):
     class Meta(_SignupForm.Meta):
         fields = ("username", "full_name", "id_number", "email", "phone")
         labels = {"full_name": _("Full name (as on your ID card)")}
-        help_texts = {"id_number": _("18 characters, as on your resident ID card.")}
+        help_texts = {
+            "id_number": _("18 characters, as on your resident ID card."),
+            "full_name": "",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
