@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from .problems import problem
+from .problems import UNEXPECTED, problem
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied):
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception):
     logger.exception("API error on %s", request.path)
-    return problem(request, 500, "Something went wrong on our side; it has been logged.")
+    return problem(request, 500, UNEXPECTED)
 
 
 class Health(Schema):

@@ -9,6 +9,7 @@ from django.http import HttpRequest, JsonResponse
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+UNEXPECTED = "Something went wrong on our side; it has been logged."
 
 
 def problem(
@@ -64,5 +65,5 @@ class ApiProblemMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if wants_problem(request):
             logger.exception("API error on %s", request.path)
-            return problem(request, 500, "Something went wrong on our side; it has been logged.")
+            return problem(request, 500, UNEXPECTED)
         return None

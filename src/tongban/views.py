@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.defaults import page_not_found, permission_denied, server_error
 
-from .problems import problem, wants_problem
+from .problems import UNEXPECTED, problem, wants_problem
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,5 +27,5 @@ def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def error(request: HttpRequest) -> HttpResponse:
     if wants_problem(request):
-        return problem(request, 500, "Something went wrong on our side; it has been logged.")
+        return problem(request, 500, UNEXPECTED)
     return server_error(request)

@@ -15,9 +15,6 @@ def organisations(request: HttpRequest) -> HttpResponse:
     )
     centres_by_district = defaultdict(list)
     for centre in ServiceCentre.objects.select_related("region__parent").order_by("kind", "code"):
-        district = (
-            centre.region if centre.region.kind == Region.Kind.DISTRICT else centre.region.parent
-        )
-        centres_by_district[district.pk].append(centre)
+        centres_by_district[centre.region.district.pk].append(centre)
     sections = [(district, centres_by_district[district.pk]) for district in districts]
     return render(request, "catalogue/organisations.html", {"sections": sections})
