@@ -155,6 +155,9 @@ USE_TZ = True
 # --- static files ---------------------------------------------------------
 # Front-end packages come from the npm registry at set-up (make install) and
 # are served from node_modules; nothing of theirs is committed.
+# The district whose catalogue the public pages and the API serve (administrative code).
+TONGBAN_DISTRICT = os.environ.get("TONGBAN_DISTRICT", "310106")
+
 NODE_MODULES = Path(os.environ.get("TONGBAN_NODE_MODULES", PROJECT_DIR / "node_modules"))
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -23,6 +23,8 @@ class AuditEntry(models.Model):
         LOGIN = "login", _("logged in")
         LOGOUT = "logout", _("logged out")
         LOGIN_FAILED = "login_failed", _("failed to log in")
+        LOAD = "load", _("loaded catalogue content")
+        PUBLISH = "publish", _("published")
 
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
     at = models.DateTimeField(_("when"))

@@ -241,9 +241,66 @@ def _centre_loader(district: Region):
     return load
 
 
-def load_districts(folders: Iterable[Path]) -> dict[str, int]:
-    """Load the folders; return counts, or raise ContentErrors having loaded nothing."""
+def _save_reference_data(files) -> None:
+    from .models import Event, EvidenceType, Theme
+
+    for e in files.evidence_types:
+        EvidenceType.objects.update_or_create(
+            code=e["code"],
+            defaults={
+                "name_en": e["name"]["en"],
+                "name_zh": e["name"]["zh"],
+                "issuer_en": (e["issuer"] or {}).get("en", ""),
+                "issuer_zh": (e["issuer"] or {}).get("zh", ""),
+                "personal": e["personal"],
+                "unverified": e["unverified"],
+            },
+        )
+    for model, items in ((Theme, files.themes), (Event, files.events)):
+        for item in items:
+            extra = {"audience": item["audience"]} if model is Theme else {"kind": item["kind"]}
+            model.objects.update_or_create(
+                code=item["code"],
+                defaults={
+                    "name_en": item["name"]["en"],
+                    "name_zh": item["name"]["zh"],
+                    "order": item["order"],
+                    **extra,
+                },
+            )
+
+
+def _load_catalogue(
+    folder: Path, district: Region, errors: list[ContentError], discard_draft: bool
+) -> str:
+    from .content import read_catalogue
+    from .versions import DraftPending, load_version
+
+    departments = set(district.departments.values_list("code", flat=True))
+    files = read_catalogue(folder, departments, errors)
+    if errors:
+        return ""
+    _save_reference_data(files)
+    if not files.has_matters:
+        return ""
+    try:
+        version, created = load_version(district, files.matters, discard_draft=discard_draft)
+    except DraftPending as pending:
+        errors.append(ContentError(str(folder), 0, "", f"{pending}; publish it or discard it"))
+        return ""
+    state = "new" if created else "unchanged"
+    return f"{district.code} v{version.number} ({state}, {len(files.matters)} matters)"
+
+
+def load_districts(
+    folders: Iterable[Path], *, dry_run: bool = False, discard_draft: bool = False
+) -> dict[str, int | str]:
+    """Load the folders; return counts, or raise ContentErrors having loaded nothing.
+
+    ``dry_run`` checks everything and then rolls back.
+    """
     errors: list[ContentError] = []
+    versions: list[str] = []
     with transaction.atomic():
         for folder in folders:
             if not folder.is_dir():
@@ -256,11 +313,20 @@ def load_districts(folders: Iterable[Path]) -> dict[str, int]:
                 folder / "departments.yaml", errors, "departments", _department_loader(district)
             )
             _load_list(folder / "centres.yaml", errors, "service centres", _centre_loader(district))
+            if not errors:
+                versions.append(_load_catalogue(folder, district, errors, discard_draft))
         if errors:
             transaction.set_rollback(True)
             raise ContentErrors(errors)
-    return {
-        "regions": Region.objects.count(),
-        "departments": Department.objects.count(),
-        "centres": ServiceCentre.objects.count(),
-    }
+        from .models import Matter
+
+        counts: dict[str, int | str] = {
+            "regions": Region.objects.count(),
+            "departments": Department.objects.count(),
+            "centres": ServiceCentre.objects.count(),
+            "matters": Matter.objects.filter(version__published_at__isnull=False).count(),
+            "catalogue": "; ".join(v for v in versions if v) or "no matters",
+        }
+        if dry_run:
+            transaction.set_rollback(True)
+    return counts
