@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from .catalogue.api import router as catalogue_router
 from .problems import UNEXPECTED, problem
 
 logger = logging.getLogger(__name__)
@@ -76,3 +77,6 @@ def health(request: HttpRequest):
         logger.exception("health check: database unreachable")
         return problem(request, 503, "The database does not answer.")
     return {"status": "ok", "database": "ok"}
+
+
+api.add_router("/", catalogue_router)

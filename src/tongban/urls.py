@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from tongban import views
 from tongban.api import api
 from tongban.audit.views import log as audit_log
-from tongban.catalogue.views import organisations
+from tongban.catalogue.views import matter, organisations, services
 
 admin.site.site_header = "tongban"
 admin.site.site_title = "tongban"
@@ -13,6 +13,9 @@ admin.site.site_title = "tongban"
 urlpatterns = [
     path("", views.home, name="home"),
     path("organisations/", organisations, name="organisations"),
+    path("services/", services, name="services"),
+    path("services/<slug:code>/", matter, name="matter"),
+    path("services/<slug:code>/print/", matter, {"printable": True}, name="matter_print"),
     path("accounts/", include("tongban.accounts.urls")),
     path(
         "accounts/login/",

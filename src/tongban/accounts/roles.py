@@ -55,6 +55,12 @@ ROLES: dict[str, Role] = {
                     for model in ("region", "servicecentre", "department")
                     for action in ("view", "add", "change")
                 ),
+                *(
+                    f"catalogue.{action}_{model}"
+                    for model in ("matter", "material", "fee", "evidencetype", "theme", "event")
+                    for action in ("view", "add", "change", "delete")
+                ),
+                "catalogue.view_catalogueversion",
             ),
             admin_site=True,
         ),

@@ -11,5 +11,12 @@ class CatalogueConfig(AppConfig):
 
         from . import models
 
-        for model in (models.Region, models.ServiceCentre, models.Department):
+        for model in (
+            models.Region,
+            models.ServiceCentre,
+            models.Department,
+            models.EvidenceType,
+            models.Theme,
+            models.Event,
+        ):
             audit_model(model)

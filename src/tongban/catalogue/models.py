@@ -5,6 +5,7 @@ district may be decided by a department of another: centres and departments both
 hang off the region tree rather than off each other.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -420,6 +421,41 @@ class Matter(models.Model):
     @property
     def online(self) -> bool:
         return Channel.ONLINE in self.channels
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not (len(self.basic_code) == 7 and self.basic_code.isdigit()):
+            errors["basic_code"] = _("Seven digits: type, department, sequence.")
+        elif self.type and self.basic_code[:2] != self.GB_TYPE_CODES[self.type]:
+            errors["basic_code"] = _("Must start with %(code)s, the code of the type.") % {
+                "code": self.GB_TYPE_CODES[self.type]
+            }
+        for field in ("legal_basis", "conditions", "steps"):
+            en = _lines(getattr(self, f"{field}_en"))
+            zh = _lines(getattr(self, f"{field}_zh"))
+            if len(en) != len(zh):
+                errors[f"{field}_zh"] = _("Give one Chinese line for each English line.")
+            elif not en:
+                errors[f"{field}_en"] = _("Give at least one line.")
+        if self.on_the_spot and self.kind != self.Kind.INSTANT:
+            errors["kind"] = _("A matter done on the spot is an instant matter.")
+        if (
+            self.statutory_days is not None
+            and self.promised_days is not None
+            and self.promised_days > self.statutory_days
+        ):
+            errors["promised_days"] = _("Longer than the statutory time limit.")
+        if errors:
+            raise ValidationError(errors)
+
+    def refresh_search_text(self) -> None:
+        from .versions import matter_search_text
+
+        name = {"en": self.name_en, "zh": self.name_zh}
+        result = {"name": {"en": self.result_name_en, "zh": self.result_name_zh}}
+        codes = f"{self.code} {self.basic_code}"
+        self.search_text = matter_search_text(name, result, codes, self.department)
+        Matter.objects.filter(pk=self.pk).update(search_text=self.search_text)
 
     def channel_labels(self) -> list[str]:
         return [Channel(c).label for c in self.channels]

@@ -37,7 +37,9 @@ class DraftPending(Exception):
 
 
 def digest(matters: list[dict[str, Any]]) -> str:
-    canonical = json.dumps(matters, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Fingerprint of the content; the order of the matters does not count."""
+    ordered = sorted(matters, key=lambda m: m["code"])
+    canonical = json.dumps(ordered, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -140,18 +142,20 @@ def _matter_row(
         **_pair_fields("result_name", result["name"]),
         result_validity_months=result["validity_months"],
         unverified=m["unverified"],
-        search_text=matter_search_text(m["name"], m["result"], m["code"], department),
+        search_text=matter_search_text(
+            m["name"], m["result"], f"{m['code']} {m['basic_code']}", department
+        ),
     )
 
 
 def matter_search_text(
-    name: dict[str, str], result: dict | None, code: str, department: Department
+    name: dict[str, str], result: dict | None, codes: str, department: Department
 ) -> str:
     result_name = (result or {}).get("name") or {"en": "", "zh": ""}
     return search_text(
         name["en"],
         result_name["en"],
-        code,
+        codes,
         department.name_en,
         chinese=(name["zh"], result_name["zh"], department.name_zh, department.short_name_zh),
     )
@@ -339,4 +343,26 @@ def _audit(action: str, version: CatalogueVersion, **facts: Any) -> None:
         object_id=version.pk,
         object_label=str(version),
         after={"number": version.number, **facts},
+    )
+
+
+def record_matter_edit(before: dict | None, matter: Matter | None, *, label: str = "") -> None:
+    """Audit an editor's change to a draft matter: the whole record before and after."""
+    after = matter_record(matter) if matter is not None else None
+    if before == after:
+        return
+    if before is None:
+        action, changed = AuditEntry.Action.CREATE, None
+    elif after is None:
+        action, changed = AuditEntry.Action.DELETE, None
+    else:
+        action = AuditEntry.Action.UPDATE
+        changed = sorted(k for k in after if before.get(k) != after[k])
+    audit(
+        action,
+        object_type=Matter._meta.label_lower,
+        object_id=matter.pk if matter else "",
+        object_label=label or str(matter),
+        before={k: before[k] for k in changed} if changed and before else before,
+        after={k: after[k] for k in changed} if changed and after else after,
     )

@@ -1,0 +1,201 @@
+"""Catalogue API: matters and departments of the served district's published catalogue.
+
+Every GET answer carries an ETag (ConditionalGetMiddleware), so clients revalidate
+with If-None-Match and get 304 when nothing changed.
+"""
+
+from typing import Literal
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from .models import Audience, CounterKind, Department, Matter
+from .queries import MatterFilter, find_matters, public_version
+from .versions import matter_record, matters_of
+
+router = Router(tags=["catalogue"])
+
+MatterType = Literal[tuple(Matter.Type.values)]  # type: ignore[valid-type]
+AudienceCode = Literal[tuple(Audience.values)]  # type: ignore[valid-type]
+Counter = Literal[tuple(CounterKind.values)]  # type: ignore[valid-type]
+
+
+class Text(Schema):
+    en: str
+    zh: str
+
+
+class MaterialOut(Schema):
+    evidence: str | None = Field(description="Evidence type code; null for a matter's own form")
+    name: Text
+    originals: int
+    copies: int
+    required: bool
+    principal: bool = Field(description="False: may be missing at acceptance (容缺)")
+    format: str
+    issuer: Text | None
+    note: Text | None
+    unverified: bool
+
+
+class FeeOut(Schema):
+    name: Text
+    amount: str | None = Field(description="Yuan, two decimals; null when it varies")
+    basis: Text
+
+
+class ResultOut(Schema):
+    name: Text
+    validity_months: int | None
+
+
+class MatterSummary(Schema):
+    code: str
+    basic_code: str
+    implementation_code: str
+    name: Text
+    type: str
+    department: str
+    counter: str
+    kind: str
+    promised_days: int
+    statutory_days: int | None
+    on_the_spot: bool
+    city_wide: bool
+    pre_service: bool
+    channels: list[str]
+    audience: list[str]
+
+
+class MatterOut(MatterSummary):
+    version: int
+    description: Text
+    level: str
+    co_departments: list[str]
+    legal_basis: list[Text]
+    conditions: list[Text]
+    steps: list[Text]
+    fees: list[FeeOut]
+    appointment: bool
+    courier_delivery: bool
+    result: ResultOut | None
+    themes: list[str]
+    events: list[str]
+    materials: list[MaterialOut]
+    unverified: list[str]
+
+
+class MatterPage(Schema):
+    version: int
+    count: int
+    limit: int
+    offset: int
+    items: list[MatterSummary]
+
+
+class DepartmentOut(Schema):
+    code: str
+    name: Text
+    short_name_zh: str
+    credit_code: str
+    phone: str
+    matters: int
+
+
+class MatterQuery(Schema):
+    q: str = Field("", max_length=100, description="English, Chinese, pinyin or initials")
+    department: str = Field("", max_length=60)
+    theme: str = Field("", max_length=60)
+    event: str = Field("", max_length=60)
+    type: MatterType | None = None
+    audience: AudienceCode | None = None
+    counter: Counter | None = None
+    city_wide: bool | None = None
+    on_the_spot: bool | None = None
+    online: bool | None = None
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+def _version(number: int | None = None):
+    version = public_version(number)
+    if version is None:
+        raise Http404
+    return version
+
+
+def _summary(m: Matter) -> dict:
+    return {
+        "code": m.code,
+        "basic_code": m.basic_code,
+        "implementation_code": m.implementation_code,
+        "name": {"en": m.name_en, "zh": m.name_zh},
+        "type": m.type,
+        "department": m.department.code,
+        "counter": m.counter,
+        "kind": m.kind,
+        "promised_days": m.promised_days,
+        "statutory_days": m.statutory_days,
+        "on_the_spot": m.on_the_spot,
+        "city_wide": m.city_wide,
+        "pre_service": m.pre_service,
+        "channels": m.channels,
+        "audience": m.audience,
+    }
+
+
+@router.get("/matters", response=MatterPage, summary="List, filter and search matters")
+def list_matters(request: HttpRequest, filters: Query[MatterQuery]):
+    version = _version()
+    wanted = MatterFilter(
+        **{k: v or "" for k, v in filters.dict().items() if k in ("q", "department", "theme",
+                                                                   "event", "type", "audience",
+                                                                   "counter")},
+        city_wide=filters.city_wide,
+        on_the_spot=filters.on_the_spot,
+        online=filters.online,
+    )  # fmt: skip
+    matters = find_matters(version, wanted)
+    page = matters[filters.offset : filters.offset + filters.limit]
+    return {
+        "version": version.number,
+        "count": matters.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [_summary(m) for m in page],
+    }
+
+
+@router.get("/matters/{code}", response=MatterOut, summary="One matter with its materials")
+def get_matter(request: HttpRequest, code: str, version: int | None = None):
+    found = matters_of(_version(version)).filter(code=code).first()
+    if found is None:
+        raise Http404
+    record = matter_record(found)
+    return {**record, **_summary(found), "version": found.version.number}
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="The district's departments")
+def list_departments(request: HttpRequest):
+    version = _version()
+    return [_department(d, version) for d in version.district.departments.order_by("pk")]
+
+
+@router.get("/departments/{code}", response=DepartmentOut, summary="One department")
+def get_department(request: HttpRequest, code: str):
+    version = _version()
+    found = Department.objects.filter(region=version.district, code=code).first()
+    if found is None:
+        raise Http404
+    return _department(found, version)
+
+
+def _department(d: Department, version) -> dict:
+    return {
+        "code": d.code,
+        "name": {"en": d.name_en, "zh": d.name_zh},
+        "short_name_zh": d.short_name_zh,
+        "credit_code": d.credit_code,
+        "phone": d.phone,
+        "matters": version.matters.filter(department=d).count(),
+    }
