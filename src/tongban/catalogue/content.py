@@ -104,14 +104,16 @@ class _MatterReader(_Reader):
             holder = Mapping({field: item})
             holder.line = item.line if isinstance(item, Mapping) else node.line_of(field)
             holder.key_lines = {}
-            en, zh = self.bilingual(holder, field, required=True)
+            en, zh = self.bilingual(holder, field, required=True, max_length=1000)
             if "\n" in en or "\n" in zh:
                 self.error(holder, field, "one line per item")
             items.append({"en": en, "zh": zh})
         return items
 
-    def pair(self, node: Mapping, field: str, *, required: bool) -> dict[str, str] | None:
-        en, zh = self.bilingual(node, field, required=required)
+    def pair(
+        self, node: Mapping, field: str, *, required: bool, max_length: int = 200
+    ) -> dict[str, str] | None:
+        en, zh = self.bilingual(node, field, required=required, max_length=max_length)
         return {"en": en, "zh": zh} if (en or zh) else None
 
 
@@ -203,7 +205,7 @@ def _fees(reader: _MatterReader, node: Mapping) -> list[dict]:
             {
                 "name": reader.pair(fee, "name", required=True),
                 "amount": None if amount is None else str(amount),
-                "basis": reader.pair(fee, "basis", required=True),
+                "basis": reader.pair(fee, "basis", required=True, max_length=300),
             }
         )
     return fees
@@ -233,7 +235,7 @@ def _material(reader: _MatterReader, node: Any, known: _Known) -> dict | None:
         "principal": reader.flag(node, "principal", True),
         "format": reader.choice(node, "format", Material.Format.values, "either"),
         "issuer": reader.pair(node, "issuer", required=False) or (kind and kind["issuer"]),
-        "note": reader.pair(node, "note", required=False),
+        "note": reader.pair(node, "note", required=False, max_length=1000),
         "unverified": unverified is True,
     }
 
@@ -281,7 +283,7 @@ def _matter(reader: _MatterReader, node: Any, seen: dict, known: _Known) -> dict
         "code": reader.code(node, "code", seen["code"]),
         "basic_code": basic_code,
         "name": reader.pair(node, "name", required=True),
-        "description": reader.pair(node, "description", required=True),
+        "description": reader.pair(node, "description", required=True, max_length=2000),
         "type": matter_type,
         "level": reader.choice(node, "level", Matter.Level.values, Matter.Level.COUNTY),
         "department": department,
@@ -312,9 +314,16 @@ def read_catalogue(
 ) -> CatalogueFiles:
     """Check the folder's catalogue files; append every problem to ``errors``."""
     files = CatalogueFiles()
+    defined_in: dict[str, Path] = {}
     for path in sorted((folder / "evidence-types").glob("*.yaml")):
-        files.evidence_types += _simple_list(path, errors, "evidence types", _evidence_type)
-    _no_duplicates(files.evidence_types, errors, folder / "evidence-types")
+        for record in _simple_list(path, errors, "evidence types", _evidence_type):
+            if record["code"] in defined_in:
+                message = f"evidence type {record['code']!r} is already defined in "
+                errors.append(
+                    ContentError(str(path), 0, "code", message + defined_in[record["code"]].name)
+                )
+            defined_in[record["code"]] = path
+            files.evidence_types.append(record)
     files.themes = _simple_list(folder / "themes.yaml", errors, "themes", _theme)
     files.events = _simple_list(folder / "events.yaml", errors, "events", _event)
 
@@ -345,16 +354,6 @@ def read_catalogue(
                 files.matters.append(matter)
         errors.extend(reader.errors)
     return files
-
-
-def _no_duplicates(records: list[dict], errors: list[ContentError], where: Path) -> None:
-    codes: set[str] = set()
-    for record in records:
-        if record["code"] in codes:
-            errors.append(
-                ContentError(str(where), 0, "code", f"evidence type {record['code']!r} twice")
-            )
-        codes.add(record["code"])
 
 
 def _pair(obj: Any, field: str) -> dict[str, str] | None:

@@ -54,7 +54,9 @@ class _Reader:
             self.error(node, field, f"longer than {max_length} characters")
         return value
 
-    def bilingual(self, node: Mapping, field: str, *, required: bool) -> tuple[str, str]:
+    def bilingual(
+        self, node: Mapping, field: str, *, required: bool, max_length: int = 300
+    ) -> tuple[str, str]:
         value = node.get(field)
         if value is None:
             if required:
@@ -66,11 +68,19 @@ class _Reader:
         for key in value:
             if key not in ("en", "zh"):
                 self.error(value, f"{field}.{key}", "unknown language (use en and zh)")
-        en, zh = self.text(value, "en"), self.text(value, "zh")
-        for lang, text in (("en", en), ("zh", zh)):
+        texts = []
+        for lang in ("en", "zh"):
+            text = value.get(lang)
+            if not isinstance(text, str | int | float | None):
+                self.error(value, f"{field}.{lang}", "must be text")
+                text = ""
+            text = "" if text is None else str(text).strip()
             if not text:
                 self.error(value, f"{field}.{lang}", "missing translation")
-        return en, zh
+            elif len(text) > max_length:
+                self.error(value, f"{field}.{lang}", f"longer than {max_length} characters")
+            texts.append(text)
+        return texts[0], texts[1]
 
     def code(self, node: Mapping, field: str, seen: dict[str, int]) -> str:
         value = self.text(node, field, max_length=60)

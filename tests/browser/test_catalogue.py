@@ -1,0 +1,36 @@
+"""A newcomer finds the food business licence and reads its guide, with and without JS."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import assert_accessible
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_newcomer_finds_the_food_licence_and_reads_its_guide(request, site, javascript):
+    page = request.getfixturevalue("page" if javascript else "page_without_js")
+    page.goto(site + "/")
+    page.get_by_label("Search services").fill("食品")
+    page.get_by_role("button", name="Search services").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Food business licence (new application)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Food business licence (new application)"
+    )
+    for section in ("Conditions", "Materials", "Steps", "Where and when", "Legal basis"):
+        expect(page.get_by_role("heading", name=section, exact=True)).to_be_visible()
+    expect(page.get_by_text("Food Safety Law").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="中文").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("食品经营许可")
+    assert_accessible(page)
+    page.locator("a[href$='/print/']").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("食品经营许可")
+
+
+def test_search_updates_as_you_type_with_htmx(site, page):
+    page.goto(site + "/services/")
+    page.get_by_label("Search by name").fill("spjy")
+    expect(page.get_by_role("heading", name="matters found")).to_be_visible()
+    expect(page).to_have_url(site + "/services/?q=spjy")
+    assert_accessible(page)
