@@ -9,11 +9,26 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .catalogue.api import router as catalogue_router
-from .problems import UNEXPECTED, problem
+from .problems import PROBLEM_CONTENT_TYPE, UNEXPECTED, problem
+from .schemas import Problem
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class TongbanAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Errors are documented as what they are: application/problem+json."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    if str(status)[:1] in ("4", "5") and "content" in response:
+                        bodies = list(response["content"].values())
+                        response["content"] = {PROBLEM_CONTENT_TYPE: bodies[0]}
+        return schema
+
+
+api = TongbanAPI(
     title="tongban API",
     version="1",
     description="One network for all government services: catalogue, guidance, "
@@ -64,7 +79,7 @@ class Health(Schema):
 
 @api.get(
     "/health",
-    response={200: Health, 503: dict},
+    response={200: Health, 503: Problem},
     tags=["system"],
     summary="Is the service up and its database reachable?",
 )

@@ -9,6 +9,8 @@ from typing import Literal
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from tongban.schemas import Problem
+
 from .models import Audience, CounterKind, Department, Matter
 from .queries import MatterFilter, find_matters, public_version
 from .versions import matter_record, matters_of
@@ -144,7 +146,11 @@ def _summary(m: Matter) -> dict:
     }
 
 
-@router.get("/matters", response=MatterPage, summary="List, filter and search matters")
+@router.get(
+    "/matters",
+    response={200: MatterPage, 404: Problem, 422: Problem},
+    summary="List, filter and search matters",
+)
 def list_matters(request: HttpRequest, filters: Query[MatterQuery]):
     version = _version()
     wanted = MatterFilter(
@@ -166,7 +172,11 @@ def list_matters(request: HttpRequest, filters: Query[MatterQuery]):
     }
 
 
-@router.get("/matters/{code}", response=MatterOut, summary="One matter with its materials")
+@router.get(
+    "/matters/{code}",
+    response={200: MatterOut, 404: Problem, 422: Problem},
+    summary="One matter with its materials",
+)
 def get_matter(request: HttpRequest, code: str, version: int | None = None):
     found = matters_of(_version(version)).filter(code=code).first()
     if found is None:
@@ -175,13 +185,19 @@ def get_matter(request: HttpRequest, code: str, version: int | None = None):
     return {**record, **_summary(found), "version": found.version.number}
 
 
-@router.get("/departments", response=list[DepartmentOut], summary="The district's departments")
+@router.get(
+    "/departments",
+    response={200: list[DepartmentOut], 404: Problem},
+    summary="The district's departments",
+)
 def list_departments(request: HttpRequest):
     version = _version()
     return [_department(d, version) for d in version.district.departments.order_by("pk")]
 
 
-@router.get("/departments/{code}", response=DepartmentOut, summary="One department")
+@router.get(
+    "/departments/{code}", response={200: DepartmentOut, 404: Problem}, summary="One department"
+)
 def get_department(request: HttpRequest, code: str):
     version = _version()
     found = Department.objects.filter(region=version.district, code=code).first()
