@@ -19,9 +19,16 @@ def _english_between_tests():
 
 @pytest.fixture
 def demo(db):
-    """The demo organisations and accounts, as `make demo` loads them."""
-    load_districts([DATA / "jingan", DATA / "baoshan"])
+    """The demo organisations and accounts, as `make demo` loads them, without the matters."""
+    load_districts([DATA / "jingan", DATA / "baoshan"], matters=False)
     return {account.username: user for account, user in create_demo_accounts()}
+
+
+@pytest.fixture
+def demo_catalogue(demo):
+    """The demo with Jing'an's catalogue of matters (slower: a few seconds)."""
+    load_districts([DATA / "jingan"])
+    return demo
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def test_the_demo_has_jingan_in_full_and_baoshan(demo):
     assert Department.objects.filter(region__code="310113", code="baoshan-health").exists()
 
 
-def test_loading_again_changes_nothing(demo):
+def test_loading_again_changes_nothing(demo_catalogue):
     counts = (Region.objects.count(), Department.objects.count(), AuditEntry.objects.count())
     load_districts([DATA / "jingan", DATA / "baoshan"])
     assert counts == (

@@ -7,7 +7,9 @@ from .conftest import assert_accessible
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_a_newcomer_finds_the_food_licence_and_reads_its_guide(request, site, javascript):
+def test_a_newcomer_finds_the_food_licence_and_reads_its_guide(
+    request, site, demo_catalogue, javascript
+):
     page = request.getfixturevalue("page" if javascript else "page_without_js")
     page.goto(site + "/")
     page.get_by_label("Search services").fill("食品")
@@ -28,9 +30,9 @@ def test_a_newcomer_finds_the_food_licence_and_reads_its_guide(request, site, ja
     expect(page.get_by_role("heading", level=1)).to_contain_text("食品经营许可")
 
 
-def test_search_updates_as_you_type_with_htmx(site, page):
+def test_search_updates_as_you_type_with_htmx(site, demo_catalogue, page):
     page.goto(site + "/services/")
-    page.get_by_label("Search by name").fill("spjy")
+    page.get_by_label("Search services").fill("spjy")
     expect(page.get_by_role("heading", name="matters found")).to_be_visible()
     expect(page).to_have_url(site + "/services/?q=spjy")
     assert_accessible(page)

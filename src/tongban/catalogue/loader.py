@@ -303,11 +303,16 @@ def _load_catalogue(
 
 
 def load_districts(
-    folders: Iterable[Path], *, dry_run: bool = False, discard_draft: bool = False
+    folders: Iterable[Path],
+    *,
+    dry_run: bool = False,
+    discard_draft: bool = False,
+    matters: bool = True,
 ) -> dict[str, int | str]:
     """Load the folders; return counts, or raise ContentErrors having loaded nothing.
 
-    ``dry_run`` checks everything and then rolls back.
+    ``dry_run`` checks everything and then rolls back; ``matters=False`` loads only the
+    organisations.
     """
     errors: list[ContentError] = []
     versions: list[str] = []
@@ -323,7 +328,7 @@ def load_districts(
                 folder / "departments.yaml", errors, "departments", _department_loader(district)
             )
             _load_list(folder / "centres.yaml", errors, "service centres", _centre_loader(district))
-            if not errors:
+            if matters and not errors:
                 versions.append(_load_catalogue(folder, district, errors, discard_draft))
         if errors:
             transaction.set_rollback(True)

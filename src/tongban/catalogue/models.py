@@ -286,6 +286,19 @@ class Channel(models.TextChoices):
     COURIER = "courier", _("By courier")
 
 
+# Names of the record fields that map to a pair of columns or to related rows.
+UNVERIFIED_GROUPS = {
+    "name": _("name"),
+    "description": _("description"),
+    "result": _("result"),
+    "legal_basis": _("legal basis"),
+    "conditions": _("conditions"),
+    "steps": _("steps"),
+    "materials": _("materials"),
+    "fees": _("fees"),
+}
+
+
 class Matter(models.Model):
     class Type(models.TextChoices):
         LICENCE = "licence", _("Administrative licence")
@@ -456,6 +469,14 @@ class Matter(models.Model):
         codes = f"{self.code} {self.basic_code}"
         self.search_text = matter_search_text(name, result, codes, self.department)
         Matter.objects.filter(pk=self.pk).update(search_text=self.search_text)
+
+    def unverified_labels(self) -> list[str]:
+        """What an editor must still confirm, named as the guide names it."""
+        names = {
+            f.name: f.verbose_name for f in self._meta.get_fields() if hasattr(f, "verbose_name")
+        }
+        names.update(UNVERIFIED_GROUPS)
+        return [str(names.get(field, field)) for field in self.unverified if field != "*"]
 
     def channel_labels(self) -> list[str]:
         return [Channel(c).label for c in self.channels]

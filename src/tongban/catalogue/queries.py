@@ -95,13 +95,20 @@ def find_matters(version: CatalogueVersion, wanted: MatterFilter) -> QuerySet[Ma
 
 
 def browse_lists(version: CatalogueVersion) -> dict:
-    """Departments, themes and events with their number of matters in the version."""
-    in_version = Q(matters__version=version)
-    count = Count("matters", filter=in_version)
+    """Events, themes (for citizens and for businesses) and departments, with their counts.
+
+    Aggregating drops Meta.ordering, so each list is ordered here.
+    """
+    count = Count("matters", filter=Q(matters__version=version))
+    events = Event.objects.annotate(n=count).filter(n__gt=0).order_by("order", "code")
+    themes = Theme.objects.annotate(n=count).filter(n__gt=0).order_by("order", "code")
     return {
+        "life_events": events.filter(kind=Event.Kind.LIFE),
+        "business_events": events.filter(kind=Event.Kind.BUSINESS),
+        "person_themes": themes.filter(audience="person"),
+        "enterprise_themes": themes.filter(audience="enterprise"),
         "departments": Department.objects.filter(region=version.district)
-        .annotate(n=Count("matters", filter=in_version))
-        .filter(n__gt=0),
-        "themes": Theme.objects.annotate(n=count).filter(n__gt=0),
-        "events": Event.objects.annotate(n=count).filter(n__gt=0),
+        .annotate(n=count)
+        .filter(n__gt=0)
+        .order_by("pk"),
     }
