@@ -54,26 +54,32 @@ def timed(action, repeat: int) -> list[float]:
 def search_once(version, query: str) -> None:
     matters = find_matters(version, MatterFilter(q=query))
     matters.count()
-    list(matters[:20])
+    assert len(matters[:20]) <= 20
 
 
 def measure(version, label: str) -> dict:
-    for query in QUERIES:  # warm the page cache
+    start = time.perf_counter()
+    search_once(version, QUERIES[0])  # builds the version's in-memory index
+    first = (time.perf_counter() - start) * 1000
+    for query in QUERIES:
         search_once(version, query)
     search = []
     for query in QUERIES:
         search += timed(lambda q=query: search_once(version, q), 25)
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     codes = list(
         version.matters.values_list("code", flat=True)[:: max(1, version.matters.count() // 40)]
     )
-    client.get(f"/services/{codes[0]}/")
+    for code in codes:  # every page answers, so the timings are of real pages
+        assert client.get(f"/services/{code}/").status_code == 200, code
+    assert client.get("/api/v1/matters", {"q": "licence"}).status_code == 200
     pages = []
     for code in codes:
         pages += timed(lambda c=code: client.get(f"/services/{c}/"), 5)
     api = timed(lambda: client.get("/api/v1/matters", {"q": "licence"}), 50)
     return {
         "label": label,
+        "first_search": first,
         "matters": version.matters.count(),
         "search_p50": statistics.median(search),
         "search_p95": percentile(search, 95),
@@ -128,13 +134,14 @@ def main() -> None:
         f"{', '.join(f'{s:.2f} s' for s in loads)} (target under 5 s).",
         f"- Building the {SCALE}x catalogue ({rows[1]['matters']:,} matters): {build:.1f} s.",
         "",
-        "| catalogue | matters | search p50 | search p95 | guide page p50 | guide page p95 | "
-        "API search p95 |",
-        "|---|---|---|---|---|---|---|",
+        "| catalogue | matters | first search (builds index) | search p50 | search p95 "
+        "| guide page p50 | guide page p95 | API search p95 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         out.append(
-            f"| {r['label']} | {r['matters']:,} | {r['search_p50']:.1f} ms "
+            f"| {r['label']} | {r['matters']:,} | {r['first_search']:.0f} ms "
+            f"| {r['search_p50']:.1f} ms "
             f"| {r['search_p95']:.1f} ms | {r['page_p50']:.1f} ms | {r['page_p95']:.1f} ms "
             f"| {r['api_p95']:.1f} ms |"
         )

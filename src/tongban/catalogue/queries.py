@@ -3,10 +3,10 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 
 from .models import CatalogueVersion, Department, Event, Matter, Region, Theme
-from .search import query_terms
+from .search import SearchIndex, query_terms
 from .versions import current
 
 
@@ -59,39 +59,86 @@ class MatterFilter:
         )
 
 
-def find_matters(version: CatalogueVersion, wanted: MatterFilter) -> QuerySet[Matter]:
-    """The version's matters that match, best first: name matches before other matches."""
-    matters = version.matters.select_related("department")
-    terms = query_terms(wanted.q)
-    for term in terms:
-        matters = matters.filter(search_text__contains=term)
+# What a list of results shows of each matter.
+LISTED_FIELDS = (
+    "code", "basic_code", "implementation_code", "name_en", "name_zh", "type", "kind",
+    "counter", "promised_days", "statutory_days", "on_the_spot", "city_wide", "pre_service",
+    "channels", "audience", "department__code", "department__name_en", "department__name_zh",
+)  # fmt: skip
+
+
+class MatterResults:
+    """Matters found, best first: counts at once, fetches rows only for the page shown.
+
+    Works as the object list of a Paginator and can be sliced like a queryset.
+    """
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: slice) -> list[Matter]:
+        wanted = self.ids[index]
+        rows = Matter.objects.select_related("department").only(*LISTED_FIELDS).in_bulk(wanted)
+        return [rows[i] for i in wanted]
+
+
+_indexes: dict[tuple, SearchIndex] = {}
+
+
+def search_index(version: CatalogueVersion) -> SearchIndex:
+    """The in-memory index of a published version, built on first use."""
+    # Keyed by more than the id: a restored or rolled-back database may reuse ids.
+    key = (version.pk, version.digest, version.published_at)
+    index = _indexes.get(key)
+    if index is None:
+        rows = version.matters.order_by("position", "code").values_list(
+            "pk", "search_text", "name_en", "name_zh"
+        )
+        index = SearchIndex(list(rows))
+        if not version.is_draft:
+            if len(_indexes) >= 8:
+                _indexes.pop(next(iter(_indexes)))
+            _indexes[key] = index
+    return index
+
+
+def _filtered(version: CatalogueVersion, wanted: MatterFilter) -> QuerySet[Matter] | None:
+    """The matters passing the filters other than the query; None when there are none."""
+    matters = version.matters.all()
+    used = False
     for name in ("type", "counter"):
         if value := getattr(wanted, name):
-            matters = matters.filter(**{name: value})
-    if wanted.department:
-        matters = matters.filter(department__code=wanted.department)
-    if wanted.theme:
-        matters = matters.filter(themes__code=wanted.theme)
-    if wanted.event:
-        matters = matters.filter(events__code=wanted.event)
+            matters, used = matters.filter(**{name: value}), True
+    for name, lookup in (("department", "department__code"), ("theme", "themes__code"),
+                         ("event", "events__code")):  # fmt: skip
+        if value := getattr(wanted, name):
+            matters, used = matters.filter(**{lookup: value}), True
     if wanted.audience:
-        matters = matters.filter(audience__icontains=f'"{wanted.audience}"')
+        # JSON lists: a quoted value in the stored text works on SQLite and PostgreSQL.
+        matters, used = matters.filter(audience__icontains=f'"{wanted.audience}"'), True
     for name in ("city_wide", "on_the_spot"):
         if (value := getattr(wanted, name)) is not None:
-            matters = matters.filter(**{name: value})
+            matters, used = matters.filter(**{name: value}), True
     if wanted.online is not None:
-        # JSON lists: a quoted value in the stored text works on SQLite and PostgreSQL.
         has_online = Q(channels__icontains='"online"')
-        matters = matters.filter(has_online if wanted.online else ~has_online)
-    if terms:
-        phrase = " ".join(terms)
-        name_match = Q(name_zh__contains=phrase) | Q(name_en__icontains=phrase)
-        matters = matters.annotate(
-            rank=Case(
-                When(name_match, then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
-        ).order_by("rank", "position")
-    return matters
+        matters, used = matters.filter(has_online if wanted.online else ~has_online), True
+    return matters if used else None
+
+
+def find_matters(version: CatalogueVersion, wanted: MatterFilter) -> MatterResults:
+    """The version's matters that match, best first: name matches before other matches."""
+    ids = search_index(version).search(query_terms(wanted.q))
+    filtered = _filtered(version, wanted)
+    if filtered is not None:
+        allowed = set(filtered.values_list("pk", flat=True))
+        ids = [i for i in ids if i in allowed]
+    return MatterResults(ids)
 
 
 def browse_lists(version: CatalogueVersion) -> dict:

@@ -5,10 +5,12 @@ may type, so a query is a few substring tests: 食品, "food", shipin, spjy.
 """
 
 import re
+from bisect import bisect_right
 
 from pypinyin import Style, lazy_pinyin
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def pinyin_forms(chinese: str) -> tuple[str, str]:
@@ -30,3 +32,69 @@ def search_text(*texts: str, chinese: tuple[str, ...] = ()) -> str:
 def query_terms(query: str, limit: int = 8) -> list[str]:
     """The lower-case terms of a query; each must match. Wildcards are taken literally."""
     return [term for term in query.lower().split() if term][:limit]
+
+
+class _Lines:
+    """Texts as the lines of one string: finding a term is one scan in C."""
+
+    def __init__(self, texts: list[str]):
+        self.starts: list[int] = []
+        offset = 0
+        for text in texts:
+            self.starts.append(offset)
+            offset += len(text) + 1
+        self.blob = "\n".join(texts)
+
+    def rows_with(self, term: str) -> list[int]:
+        rows, starts, find = [], self.starts, self.blob.find
+        position = find(term)
+        while position != -1:
+            row = bisect_right(starts, position) - 1
+            rows.append(row)
+            if row + 1 == len(starts):
+                break
+            position = find(term, starts[row + 1])
+        return rows
+
+    def text(self, row: int) -> str:
+        end = self.starts[row + 1] - 1 if row + 1 < len(self.starts) else len(self.blob)
+        return self.blob[self.starts[row] : end]
+
+
+class SearchIndex:
+    """The matters of one catalogue version, searchable in memory.
+
+    A published version never changes, so its index is built once and kept. ASCII
+    terms (English, pinyin, codes) are looked up in the ASCII part of the texts, other
+    terms in the rest: each scan stays small. Matches whose name holds the whole query
+    come first, then catalogue order.
+    """
+
+    def __init__(self, rows: list[tuple[int, str, str, str]]):
+        """``rows``: (id, search text, English name, Chinese name) in catalogue order."""
+        self._ids = [row[0] for row in rows]
+        texts = [row[1].replace("\n", " ") for row in rows]
+        self._ascii = _Lines([_NON_ASCII.sub(" ", text) for text in texts])
+        self._wide = _Lines([" ".join(_NON_ASCII.findall(text)) for text in texts])
+        self._names = [f"{row[2].lower()} | {row[3]}" for row in rows]
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def _lines(self, term: str) -> _Lines:
+        return self._ascii if term.isascii() else self._wide
+
+    def search(self, terms: list[str]) -> list[int]:
+        """Ids of the matters matching every term, best first."""
+        if not terms:
+            return list(self._ids)
+        # The longest term is usually the rarest: find it, then narrow down.
+        first, *rest = sorted(terms, key=len, reverse=True)
+        hits = self._lines(first).rows_with(first)
+        for term in rest:
+            lines = self._lines(term)
+            hits = [row for row in hits if term in lines.text(row)]
+        phrase = " ".join(terms)
+        by_name = [row for row in hits if phrase in self._names[row]]
+        named = set(by_name)
+        return [self._ids[r] for r in by_name] + [self._ids[r] for r in hits if r not in named]

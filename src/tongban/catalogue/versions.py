@@ -151,13 +151,16 @@ def _matter_row(
 def matter_search_text(
     name: dict[str, str], result: dict | None, codes: str, department: Department
 ) -> str:
+    """Names in English, Chinese and pinyin, the result, the codes and the department."""
     result_name = (result or {}).get("name") or {"en": "", "zh": ""}
     return search_text(
         name["en"],
         result_name["en"],
         codes,
         department.name_en,
-        chinese=(name["zh"], result_name["zh"], department.name_zh, department.short_name_zh),
+        department.name_zh,
+        department.short_name_zh,
+        chinese=(name["zh"], result_name["zh"]),
     )
 
 
