@@ -31,6 +31,14 @@ def admin_form_data(response) -> dict:
     return data
 
 
+def edit_in_draft(client, code: str = "test-food-licence") -> tuple[str, dict]:
+    """Open a draft as the signed-in editor: the matter's change URL and its form data."""
+    client.post(reverse("admin:catalogue_draft"))
+    matter = CatalogueVersion.objects.get(published_at__isnull=True).matters.get(code=code)
+    url = reverse("admin:catalogue_matter_change", args=[matter.pk])
+    return url, admin_form_data(client.get(url))
+
+
 @pytest.fixture
 def catalogue(demo, tmp_path):
     load_districts([sample_folder(tmp_path)])
@@ -41,11 +49,7 @@ def test_an_editor_edits_a_draft_and_publishes_it_as_a_new_version(login, catalo
     versions = reverse("admin:catalogue_catalogueversion_changelist")
     assert "Start a draft" in client.get(versions).content.decode()
     served = public_version().number
-    client.post(reverse("admin:catalogue_draft"))
-    draft = CatalogueVersion.objects.get(published_at__isnull=True)
-    matter = draft.matters.get(code="test-food-licence")
-    url = reverse("admin:catalogue_matter_change", args=[matter.pk])
-    data = admin_form_data(client.get(url))
+    url, data = edit_in_draft(client)
     data["name_en"] = "Food business licence"
     data["conditions_en"] += "\nA food safety manager"
     data["conditions_zh"] += "\n配备食品安全管理人员"
@@ -55,7 +59,10 @@ def test_an_editor_edits_a_draft_and_publishes_it_as_a_new_version(login, catalo
 
     # The public still reads the served version until the draft is published.
     assert public_version().number == served
-    assert "Test food licence" in client.get(reverse("matter", args=[matter.code])).content.decode()
+    assert (
+        "Test food licence"
+        in client.get(reverse("matter", args=["test-food-licence"])).content.decode()
+    )
     entry = AuditEntry.objects.filter(object_type="catalogue.matter").latest("seq")
     assert entry.actor_label == "editor" and entry.action == "update"
     assert entry.before["name"]["en"] == "Test food licence"
@@ -65,9 +72,11 @@ def test_an_editor_edits_a_draft_and_publishes_it_as_a_new_version(login, catalo
     client.post(reverse("admin:catalogue_publish"))
     current = public_version()
     assert current.number == served + 1 and current.published_by == "editor"
-    page = client.get(reverse("matter", args=[matter.code])).content.decode()
+    page = client.get(reverse("matter", args=["test-food-licence"])).content.decode()
     assert "Food business licence" in page and "A food safety manager" in page
-    assert public_version(served).matters.get(code=matter.code).name_en == "Test food licence"
+    assert (
+        public_version(served).matters.get(code="test-food-licence").name_en == "Test food licence"
+    )
     # The new version is searchable under its new name.
     assert (
         "1 matter found" in client.get(reverse("services"), {"q": "food business"}).content.decode()
@@ -75,14 +84,10 @@ def test_an_editor_edits_a_draft_and_publishes_it_as_a_new_version(login, catalo
 
 
 def test_an_inconsistent_edit_is_a_form_error(login, catalogue):
-    client = login("editor")
-    client.post(reverse("admin:catalogue_draft"))
-    matter = CatalogueVersion.objects.get(published_at__isnull=True).matters.first()
-    url = reverse("admin:catalogue_matter_change", args=[matter.pk])
-    data = admin_form_data(client.get(url))
+    url, data = edit_in_draft(login("editor"))
     data["steps_zh"] = "只有一行"
     data["basic_code"] = "12"
-    response = client.post(url, data)
+    response = login("editor").post(url, data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert "steps_zh" in errors and "basic_code" in errors
@@ -90,11 +95,7 @@ def test_an_inconsistent_edit_is_a_form_error(login, catalogue):
 
 def test_loading_files_refuses_to_overwrite_an_edited_draft(login, catalogue, tmp_path):
     client = login("editor")
-    client.post(reverse("admin:catalogue_draft"))
-    draft = CatalogueVersion.objects.get(published_at__isnull=True)
-    matter = draft.matters.get(code="test-food-licence")
-    url = reverse("admin:catalogue_matter_change", args=[matter.pk])
-    data = admin_form_data(client.get(url))
+    url, data = edit_in_draft(client)
     data["promised_days"] = "4"
     assert client.post(url, data).status_code == 302
     folder = sample_folder(tmp_path / "again")

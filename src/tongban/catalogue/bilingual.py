@@ -13,3 +13,22 @@ def localized(obj: object, field: str) -> str:
     if prefers_chinese():
         return getattr(obj, f"{field}_zh", "") or english
     return english or getattr(obj, f"{field}_zh", "") or ""
+
+
+class InLanguage:
+    """A model attribute reading the ``<name>_en`` / ``<name>_zh`` pair in the active language."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.field = name
+
+    def __get__(self, obj: object, owner: type | None = None):
+        return self if obj is None else localized(obj, self.field)
+
+
+class Named:
+    """A record shown by its name in the active language."""
+
+    name = InLanguage()
+
+    def __str__(self) -> str:
+        return self.name

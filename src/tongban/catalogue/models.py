@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .bilingual import localized
+from .bilingual import InLanguage, Named, localized
 
 
-class Region(models.Model):
+class Region(Named, models.Model):
     class Kind(models.TextChoices):
         CITY = "city", _("City")
         DISTRICT = "district", _("District")
@@ -37,13 +37,6 @@ class Region(models.Model):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
 
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
     @property
     def district(self) -> "Region | None":
         region: Region | None = self
@@ -52,7 +45,7 @@ class Region(models.Model):
         return region if region is not None and region.kind == self.Kind.DISTRICT else None
 
 
-class ServiceCentre(models.Model):
+class ServiceCentre(Named, models.Model):
     class Kind(models.TextChoices):
         ADMINISTRATIVE = "administrative", _("Administrative service centre")
         COMMUNITY = "community", _("Community affairs reception centre")
@@ -85,23 +78,12 @@ class ServiceCentre(models.Model):
         verbose_name = _("service centre")
         verbose_name_plural = _("service centres")
 
-    def __str__(self) -> str:
-        return self.name
+    address = InLanguage()
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def address(self) -> str:
-        return localized(self, "address")
-
-    @property
-    def hours(self) -> str:
-        return localized(self, "hours")
+    hours = InLanguage()
 
 
-class Department(models.Model):
+class Department(Named, models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     region = models.ForeignKey(
         Region, models.PROTECT, related_name="departments", verbose_name=_("region")
@@ -125,16 +107,7 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
 
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def address(self) -> str:
-        return localized(self, "address")
+    address = InLanguage()
 
 
 # The catalogue of matters. Fields follow GB/T 39046-2020 table 4 (事项管理基础数据集);
@@ -145,7 +118,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class EvidenceType(models.Model):
+class EvidenceType(Named, models.Model):
     """What a document proves, whichever matter asks for it (CPSV-AP cv:EvidenceType)."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
@@ -163,13 +136,6 @@ class EvidenceType(models.Model):
         verbose_name = _("evidence type")
         verbose_name_plural = _("evidence types")
 
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
 
 class Audience(models.TextChoices):
     PERSON = "person", _("Natural person")
@@ -180,7 +146,7 @@ class Audience(models.TextChoices):
     OTHER_ORGANISATION = "other_organisation", _("Other organisation")
 
 
-class Theme(models.Model):
+class Theme(Named, models.Model):
     """A service theme (服务主题) to browse by."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
@@ -198,15 +164,8 @@ class Theme(models.Model):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
 
-    def __str__(self) -> str:
-        return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-
-class Event(models.Model):
+class Event(Named, models.Model):
     """A life or business event (CPSV-AP cv:LifeEvent, cv:BusinessEvent)."""
 
     class Kind(models.TextChoices):
@@ -223,13 +182,6 @@ class Event(models.Model):
         ordering = ["order", "code"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
 
 
 class CatalogueVersion(models.Model):
@@ -299,7 +251,7 @@ UNVERIFIED_GROUPS = {
 }
 
 
-class Matter(models.Model):
+class Matter(Named, models.Model):
     class Type(models.TextChoices):
         LICENCE = "licence", _("Administrative licence")
         LEVY = "levy", _("Administrative levy")
@@ -400,20 +352,9 @@ class Matter(models.Model):
         verbose_name = _("matter")
         verbose_name_plural = _("matters")
 
-    def __str__(self) -> str:
-        return self.name
+    description = InLanguage()
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
-
-    @property
-    def result_name(self) -> str:
-        return localized(self, "result_name")
+    result_name = InLanguage()
 
     @property
     def legal_basis(self) -> list[str]:
@@ -485,7 +426,7 @@ class Matter(models.Model):
         return [Audience(a).label for a in self.audience]
 
 
-class Material(models.Model):
+class Material(Named, models.Model):
     """A document a matter asks for (申请材料)."""
 
     class Format(models.TextChoices):
@@ -528,20 +469,9 @@ class Material(models.Model):
         verbose_name = _("material")
         verbose_name_plural = _("materials")
 
-    def __str__(self) -> str:
-        return self.name
+    issuer = InLanguage()
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def issuer(self) -> str:
-        return localized(self, "issuer")
-
-    @property
-    def note(self) -> str:
-        return localized(self, "note")
+    note = InLanguage()
 
     @property
     def tolerable(self) -> bool:
@@ -549,7 +479,7 @@ class Material(models.Model):
         return not self.principal
 
 
-class Fee(models.Model):
+class Fee(Named, models.Model):
     matter = models.ForeignKey(
         Matter, models.CASCADE, related_name="fees", verbose_name=_("matter")
     )
@@ -572,13 +502,4 @@ class Fee(models.Model):
         verbose_name = _("fee")
         verbose_name_plural = _("fees")
 
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def basis(self) -> str:
-        return localized(self, "basis")
+    basis = InLanguage()
