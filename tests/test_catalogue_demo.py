@@ -4,8 +4,12 @@ import json
 
 import pytest
 from django.core.management import call_command
+from pyld import jsonld
 
+from tongban.catalogue.export import cpsv_ap
 from tongban.catalogue.queries import public_version
+
+from .test_catalogue_api import CPSV, CV, DCT
 
 EIGHT_LICENCES = [
     "market-food-business-licence",
@@ -93,3 +97,16 @@ def test_every_matter_is_consistent(version):
         assert matter.implementation_code == "310106" + matter.basic_code, matter.code
         for material in matter.materials.all():
             assert material.name_en and material.name_zh, matter.code
+
+
+def test_every_matter_of_the_demo_exports_as_a_cpsv_ap_public_service(version):
+    document = json.loads(json.dumps(cpsv_ap(version)))
+    expanded = jsonld.expand(document)
+    nodes = {node["@id"]: node for node in expanded}
+    services = [n for n in expanded if CPSV + "PublicService" in n.get("@type", [])]
+    assert len(services) == version.matters.count()
+    for service in services:
+        for prop in (DCT + "identifier", DCT + "title", DCT + "description"):
+            assert service.get(prop), (service["@id"], prop)
+        for authority in service[CV + "hasCompetentAuthority"]:
+            assert CV + "PublicOrganisation" in nodes[authority["@id"]]["@type"]

@@ -6,6 +6,7 @@ with If-None-Match and get 304 when nothing changed.
 
 from typing import Literal
 
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
@@ -192,7 +193,10 @@ def get_matter(request: HttpRequest, code: str, version: int | None = None):
 )
 def list_departments(request: HttpRequest):
     version = _version()
-    return [_department(d, version) for d in version.district.departments.order_by("pk")]
+    departments = version.district.departments.annotate(
+        n=Count("matters", filter=Q(matters__version=version))
+    ).order_by("pk")
+    return [_department(d, d.n) for d in departments]
 
 
 @router.get(
@@ -203,15 +207,15 @@ def get_department(request: HttpRequest, code: str):
     found = Department.objects.filter(region=version.district, code=code).first()
     if found is None:
         raise Http404
-    return _department(found, version)
+    return _department(found, version.matters.filter(department=found).count())
 
 
-def _department(d: Department, version) -> dict:
+def _department(d: Department, matters: int) -> dict:
     return {
         "code": d.code,
         "name": {"en": d.name_en, "zh": d.name_zh},
         "short_name_zh": d.short_name_zh,
         "credit_code": d.credit_code,
         "phone": d.phone,
-        "matters": version.matters.filter(department=d).count(),
+        "matters": matters,
     }
