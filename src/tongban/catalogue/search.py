@@ -65,8 +65,9 @@ class SearchIndex:
     """The matters of one catalogue version, searchable in memory.
 
     A published version never changes, so its index is built once and kept. ASCII
-    terms (English, pinyin, codes) are looked up in the ASCII part of the texts, other
-    terms in the rest: each scan stays small. Matches whose name holds the whole query
+    terms (English, pinyin, codes) are looked up in the ASCII part of the texts, Chinese
+    terms in the rest, so each scan stays small; a term mixing both ("café") reads the
+    whole text. Matches whose name holds the whole query
     come first, then catalogue order.
     """
 
@@ -76,13 +77,16 @@ class SearchIndex:
         texts = [row[1].replace("\n", " ") for row in rows]
         self._ascii = _Lines([_NON_ASCII.sub(" ", text) for text in texts])
         self._wide = _Lines([" ".join(_NON_ASCII.findall(text)) for text in texts])
+        self._full = _Lines(texts)
         self._names = [f"{row[2].lower()} | {row[3]}" for row in rows]
 
     def __len__(self) -> int:
         return len(self._ids)
 
     def _lines(self, term: str) -> _Lines:
-        return self._ascii if term.isascii() else self._wide
+        if term.isascii():
+            return self._ascii
+        return self._wide if _NON_ASCII.fullmatch(term) else self._full
 
     def search(self, terms: list[str]) -> list[int]:
         """Ids of the matters matching every term, best first."""
