@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tongban",
     "tongban.accounts",
     "tongban.catalogue",
+    "tongban.guidance",
     "tongban.audit",
 ]
 
@@ -159,6 +160,10 @@ USE_TZ = True
 # are served from node_modules; nothing of theirs is committed.
 # The district whose catalogue the public pages and the API serve (administrative code).
 TONGBAN_DISTRICT = os.environ.get("TONGBAN_DISTRICT", "310106")
+# The smart-guidance content compiled against that district's catalogue.
+TONGBAN_GUIDANCE_DIR = Path(
+    os.environ.get("TONGBAN_GUIDANCE_DIR", PROJECT_DIR / "data" / "jingan" / "guidance")
+)
 
 NODE_MODULES = Path(os.environ.get("TONGBAN_NODE_MODULES", PROJECT_DIR / "node_modules"))
 STATIC_URL = "static/"
