@@ -9,6 +9,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .catalogue.api import router as catalogue_router
+from .guidance.api import router as guidance_router
 from .problems import PROBLEM_CONTENT_TYPE, UNEXPECTED, problem
 from .schemas import Problem
 
@@ -95,3 +96,4 @@ def health(request: HttpRequest):
 
 
 api.add_router("/", catalogue_router)
+api.add_router("/", guidance_router)

@@ -13,6 +13,7 @@ admin.site.site_title = "tongban"
 urlpatterns = [
     path("", views.home, name="home"),
     path("organisations/", organisations, name="organisations"),
+    path("guide/", include("tongban.guidance.urls")),
     path("services/", services, name="services"),
     path("services/<slug:code>/", matter, name="matter"),
     path("services/<slug:code>/print/", matter, {"printable": True}, name="matter_print"),

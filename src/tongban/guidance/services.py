@@ -1,15 +1,18 @@
 """The guidance the site serves: the district's files compiled against its catalogue."""
 
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core import signing
 
 from tongban.catalogue.models import CatalogueVersion
 from tongban.catalogue.queries import public_version
 from tongban.catalogue.versions import records
 
 from .content import read_guidance
-from .engine import Guide
+from .engine import MULTI, NUMBER, YESNO, Guide, Plan, Scenario
 
 _compiled: dict[tuple, Guide] = {}
 
@@ -49,4 +52,137 @@ def stats(guide: Guide, paths: int | None = None) -> dict:
         "questions": sum(len(a.questions) for a in guide.activities.values()),
         "life_events": len(life),
         "paths": paths,
+    }
+
+
+SHEET_SALT = "tongban.guidance.sheet"
+
+
+def sheet_token(scenario: str, answers: dict[str, Any]) -> str:
+    """A compact, signed token of a scenario and its answers: no personal data in it."""
+    return signing.dumps({"s": scenario, "a": answers}, salt=SHEET_SALT, compress=True)
+
+
+def read_sheet_token(token: str) -> tuple[str, dict[str, Any]] | None:
+    try:
+        data = signing.loads(token, salt=SHEET_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("a"), dict):
+        return None
+    return data.get("s"), data["a"]
+
+
+def validate_answers(scenario: Scenario, raw: dict[str, Any]) -> tuple[dict[str, Any], dict]:
+    """Check each answer against its question: (clean answers, {question id: message})."""
+    questions = {q.id: q for q in scenario.activity.questions}
+    answers, errors = {}, {}
+    for qid, value in raw.items():
+        question = questions.get(qid)
+        if question is None:
+            errors[qid] = "no such question in this scenario"
+            continue
+        try:
+            answers[qid] = question.validate(value)
+        except ValueError as error:
+            errors[qid] = str(error)
+    return answers, errors
+
+
+def answers_from_query(scenario: Scenario, query) -> tuple[dict[str, Any], dict]:
+    """Answers from a form or query string: ``a-<id>`` fields, repeated for several choices."""
+    raw: dict[str, Any] = {}
+    for question in scenario.activity.questions:
+        name = f"a-{question.id}"
+        if question.kind == MULTI:
+            if name in query or f"{name}-seen" in query:
+                raw[question.id] = [v for v in query.getlist(name) if v]
+            continue
+        value = query.get(name, "").strip()
+        if not value:
+            continue
+        if question.kind == YESNO:
+            raw[question.id] = {"yes": True, "no": False}.get(value, value)
+        elif question.kind == NUMBER:
+            try:
+                raw[question.id] = float(value) if "." in value else int(value)
+            except ValueError:
+                raw[question.id] = value
+        else:
+            raw[question.id] = value
+    return validate_answers(scenario, raw)
+
+
+def answers_to_query(scenario: Scenario, answers: dict[str, Any]) -> str:
+    pairs: list[tuple[str, str]] = []
+    for question in scenario.activity.questions:
+        if question.id not in answers:
+            continue
+        value = answers[question.id]
+        name = f"a-{question.id}"
+        if question.kind == MULTI:
+            pairs.append((f"{name}-seen", "1"))
+            pairs += [(name, v) for v in value]
+        elif question.kind == YESNO:
+            pairs.append((name, "yes" if value else "no"))
+        else:
+            pairs.append((name, f"{value:g}" if question.kind == NUMBER else value))
+    return urlencode(pairs)
+
+
+def plan_data(guide: Guide, plan: Plan) -> dict[str, Any]:
+    """The plan as JSON-ready data, both languages."""
+    scenario = guide.scenarios[plan.scenario]
+    questions = {q.id: q for q in scenario.activity.questions}
+    return {
+        "scenario": plan.scenario,
+        "activity": scenario.activity.code,
+        "complete": plan.complete,
+        "answers": plan.answers,
+        "missing": plan.missing,
+        "matters": [
+            {
+                "code": m.code,
+                "order": m.order + 1,
+                "name": m.record["name"],
+                "department": m.record["department"],
+                "counter": m.record["counter"],
+                "kind": m.record["kind"],
+                "promised_days": m.record["promised_days"],
+                "statutory_days": m.record["statutory_days"],
+                "fees": m.record["fees"],
+                "city_wide": m.record["city_wide"],
+                "online": "online" in m.record["channels"],
+                "why": m.why,
+                "because": [
+                    {
+                        "question": q,
+                        "answer": a,
+                        "label": {lang: questions[q].label(a, lang) for lang in ("en", "zh")},
+                    }
+                    for q, a in m.triggers
+                    if q in questions
+                ],  # fmt: skip
+            }
+            for m in plan.matters
+        ],
+        "materials": [
+            {
+                "key": x.key,
+                "evidence": x.evidence,
+                "name": x.name,
+                "originals": x.originals,
+                "copies": x.copies,
+                "principal": x.principal,
+                "matters": x.matters,
+                "notes": x.notes,
+            }
+            for x in plan.materials
+        ],
+        "precautions": [{"text": p.text, "basis": p.basis} for p in plan.precautions],
+        "funnel": {
+            "generic_items": plan.generic_items,
+            "kept": plan.kept_items,
+            "filtered_out": plan.filtered_out,
+        },
     }

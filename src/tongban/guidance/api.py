@@ -1,0 +1,147 @@
+"""Guidance API: activities, scenarios with their questions, resolve, sheets by token."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from tongban.catalogue.yamlfile import ContentErrors
+from tongban.problems import problem
+from tongban.schemas import Problem
+
+from .engine import Guide
+from .services import current_guide, plan_data, read_sheet_token, sheet_token, validate_answers
+
+router = Router(tags=["guidance"])
+
+
+class Text(Schema):
+    en: str
+    zh: str
+
+
+class ScenarioOut(Schema):
+    code: str
+    name: Text
+    preset: dict[str, Any]
+
+
+class ActivityOut(Schema):
+    code: str
+    kind: str
+    name: Text
+    licences: list[str]
+    scenarios: list[ScenarioOut]
+
+
+class OptionOut(Schema):
+    value: str
+    text: Text
+
+
+class QuestionOut(Schema):
+    id: str
+    kind: str
+    text: Text
+    options: list[OptionOut]
+    unit: Text | None
+    minimum: float | None
+    maximum: float | None
+
+
+class ScenarioDetail(ScenarioOut):
+    activity: str
+    questions: list[QuestionOut]
+
+
+class ResolveIn(Schema):
+    scenario: str
+    answers: dict[str, Any] = {}
+
+
+class PlanOut(Schema):
+    scenario: str
+    activity: str
+    complete: bool
+    answers: dict[str, Any]
+    missing: list[str]
+    matters: list[dict[str, Any]]
+    materials: list[dict[str, Any]]
+    precautions: list[dict[str, Any]]
+    funnel: dict[str, int]
+    token: str
+
+
+def _guide() -> Guide:
+    try:
+        guide = current_guide()
+    except ContentErrors as errors:
+        raise HttpError(503, "The guidance is being updated; try again shortly.") from errors
+    if guide is None:
+        raise Http404
+    return guide
+
+
+def _scenario_out(s) -> dict:
+    return {"code": s.code, "name": s.name, "preset": s.preset}
+
+
+@router.get("/guidance/activities", response={200: list[ActivityOut], 404: Problem, 503: Problem})
+def list_activities(request: HttpRequest):
+    return [
+        {"code": a.code, "kind": a.kind, "name": a.name, "licences": list(a.licences),
+         "scenarios": [_scenario_out(s) for s in a.scenarios]}
+        for a in _guide().activities.values()
+    ]  # fmt: skip
+
+
+@router.get(
+    "/guidance/scenarios/{code}", response={200: ScenarioDetail, 404: Problem, 503: Problem}
+)
+def get_scenario(request: HttpRequest, code: str):
+    scenario = _guide().scenarios.get(code)
+    if scenario is None:
+        raise Http404
+    questions = [
+        {"id": q.id, "kind": q.kind, "text": q.text,
+         "options": [{"value": o.value, "text": o.text} for o in q.options],
+         "unit": q.unit, "minimum": q.minimum if q.kind == "number" else None,
+         "maximum": q.maximum if q.kind == "number" else None}
+        for q in scenario.activity.questions if q.id not in scenario.preset
+    ]  # fmt: skip
+    return {**_scenario_out(scenario), "activity": scenario.activity.code, "questions": questions}
+
+
+def _plan(guide: Guide, scenario_code: str, answers: dict) -> dict:
+    scenario = guide.scenarios[scenario_code]
+    plan = guide.resolve(scenario, answers)
+    return {**plan_data(guide, plan), "token": sheet_token(scenario_code, plan.answers)}
+
+
+@router.post(
+    "/guidance/resolve",
+    response={200: PlanOut, 400: Problem, 404: Problem, 422: Problem, 503: Problem},
+)
+def resolve(request: HttpRequest, body: ResolveIn):
+    """The plan for a scenario and answers; invalid answers are named in the problem."""
+    guide = _guide()
+    scenario = guide.scenarios.get(body.scenario)
+    if scenario is None:
+        return problem(request, 422, "No such scenario.", errors=[
+            {"field": "scenario", "message": f"unknown scenario {body.scenario!r}"}])  # fmt: skip
+    answers, errors = validate_answers(scenario, body.answers)
+    if errors:
+        listed = [{"field": f"answers.{k}", "message": v} for k, v in errors.items()]
+        return problem(request, 422, "Some answers are not valid.", errors=listed)
+    return _plan(guide, body.scenario, answers)
+
+
+@router.get("/guidance/sheets/{token}", response={200: PlanOut, 404: Problem, 503: Problem})
+def get_sheet(request: HttpRequest, token: str):
+    guide = _guide()
+    decoded = read_sheet_token(token)
+    if decoded is None or decoded[0] not in guide.scenarios:
+        raise Http404
+    answers, _ = validate_answers(guide.scenarios[decoded[0]], decoded[1])
+    return _plan(guide, decoded[0], answers)

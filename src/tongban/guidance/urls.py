@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "guidance"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("s/<slug:code>/", views.scenario, name="scenario"),
+    path("sheet/<str:token>/", views.sheet, name="sheet"),
+    path("<slug:code>/", views.activity, name="activity"),
+]

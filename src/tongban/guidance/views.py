@@ -1,0 +1,121 @@
+"""The funnel pages: activities → scenarios → situation questions → the one sheet."""
+
+import logging
+
+import segno
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from tongban.catalogue.yamlfile import ContentErrors
+
+from .engine import Guide
+from .services import (
+    answers_from_query,
+    answers_to_query,
+    current_guide,
+    plan_data,
+    read_sheet_token,
+    sheet_token,
+    validate_answers,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _guide(request: HttpRequest) -> Guide | None:
+    try:
+        return current_guide()
+    except ContentErrors:
+        logger.exception("the guidance files do not compile")
+        return None
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    return render(request, "guidance/unavailable.html", status=503)
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    guide = _guide(request)
+    if guide is None:
+        return _unavailable(request)
+    activities = list(guide.activities.values())
+    return render(
+        request,
+        "guidance/start.html",
+        {
+            "business": [a for a in activities if a.kind == "business"],
+            "life": [a for a in activities if a.kind == "life"],
+        },
+    )
+
+
+def activity(request: HttpRequest, code: str) -> HttpResponse:
+    guide = _guide(request)
+    if guide is None:
+        return _unavailable(request)
+    found = guide.activities.get(code)
+    if found is None:
+        raise Http404("no such activity")
+    return render(request, "guidance/activity.html", {"activity": found})
+
+
+def scenario(request: HttpRequest, code: str) -> HttpResponse:
+    """The situation questions with the plan so far; answers travel in the query string."""
+    guide = _guide(request)
+    if guide is None:
+        return _unavailable(request)
+    found = guide.scenarios.get(code)
+    if found is None:
+        raise Http404("no such scenario")
+    answers, errors = answers_from_query(found, request.GET)
+    answers, _ = guide.clean(found, answers)
+    plan = guide.resolve(found, answers)
+    visible = guide.visible(found, answers)
+    context = {
+        "scenario": found,
+        "activity": found.activity,
+        "questions": [(q, answers.get(q.id), errors.get(q.id)) for q in visible],
+        "answered": len(visible) - len(plan.missing),
+        "plan": plan_data(guide, plan),
+        "errors": errors,
+        "sheet_url": reverse("guidance:sheet", args=[sheet_token(code, answers)])
+        if plan.complete
+        else None,
+    }
+    return render(request, "guidance/scenario.html", context)
+
+
+def sheet(request: HttpRequest, token: str) -> HttpResponse:
+    """The one personal sheet, printable on one page, with a QR code of its own link."""
+    guide = _guide(request)
+    if guide is None:
+        return _unavailable(request)
+    decoded = read_sheet_token(token)
+    found = guide.scenarios.get(decoded[0]) if decoded else None
+    if found is None:
+        raise Http404("this link is not valid")
+    answers, _ = validate_answers(found, decoded[1])
+    plan = guide.resolve(found, answers)
+    url = request.build_absolute_uri()
+    qr = segno.make(url, error="m").svg_inline(scale=2, title="QR")
+    context = {
+        "scenario": found,
+        "activity": found.activity,
+        "plan": plan_data(guide, plan),
+        "answers": [
+            (q, q.label(answers[q.id], "zh" if _zh(request) else "en"))
+            for q in found.activity.questions
+            if q.id in answers
+        ],  # fmt: skip
+        "change_url": reverse("guidance:scenario", args=[found.code])
+        + "?"
+        + answers_to_query(found, answers),
+        "qr": mark_safe(qr),  # noqa: S308 - segno's own SVG markup of our URL
+    }
+    return render(request, "guidance/sheet.html", context)
+
+
+def _zh(request: HttpRequest) -> bool:
+    return (getattr(request, "LANGUAGE_CODE", "en") or "en").startswith("zh")

@@ -1,0 +1,87 @@
+"""The funnel pages and the guidance API on the supermarket funnel."""
+
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from .test_guidance_engine import supermarket_only
+
+ANSWERS = (
+    "?a-registered=no&a-entity=company&a-sells-seen=1&a-sells=prepackaged&a-sells=cooked"
+    "&a-makes_food=no&a-drugs=otc-b&a-devices-seen=1&a-signboard=yes"
+)
+
+
+PLANNED = [
+    "Company establishment registration",
+    "Food business licence (new application)",
+    "Drug business licence (retail)",
+    "Permit to put up an outdoor shop signboard",
+]
+
+
+@pytest.fixture
+def site(demo_catalogue, tmp_path):
+    with override_settings(TONGBAN_GUIDANCE_DIR=supermarket_only(tmp_path)):
+        yield
+
+
+def test_the_funnel_from_activity_to_scenario(client, site):
+    start = client.get(reverse("guidance:start")).content.decode()
+    assert "Open a supermarket" in start and "Start or change a business" in start
+    activity = client.get(reverse("guidance:activity", args=["open-supermarket"])).content.decode()
+    assert "Small supermarket" in activity and "Wholesale food store" in activity
+    first = client.get(reverse("guidance:scenario", args=["supermarket-small"])).content.decode()
+    assert "Does the business already have a business licence?" in first
+    assert "What kind of business will hold the shop?" not in first  # shown only when relevant
+    assert "0 of 6 questions answered" in first and "See my sheet" not in first
+
+
+def test_answers_give_the_plan_and_a_sheet_with_a_qr_code(client, site):
+    url = reverse("guidance:scenario", args=["supermarket-small"])
+    page = client.get(url + ANSWERS).content.decode()
+    assert "7 of 7 questions answered" in page
+    for name in PLANNED:
+        assert name in page, name
+    assert "Filing for selling only pre-packaged food" not in page
+    sheet_url = re.search(r'href="(/guide/sheet/[^"]+)"', page).group(1)
+    sheet = client.get(sheet_url).content.decode()
+    assert "<svg" in sheet and "Food business licence (new application)" in sheet
+    assert "Change my answers" in sheet
+    change = re.search(r'href="(/guide/s/supermarket-small/\?[^"]+)"', sheet).group(1)
+    again = client.get(change.replace("&amp;", "&")).content.decode()
+    assert "7 of 7 questions answered" in again
+
+
+def test_bad_answers_and_links_are_told_not_crashed(client, site):
+    url = reverse("guidance:scenario", args=["supermarket-small"])
+    response = client.get(url + "?a-drugs=heroin")
+    assert response.status_code == 200 and "is not an option" in response.content.decode()
+    assert client.get(reverse("guidance:sheet", args=["forged.token"])).status_code == 404
+    assert client.get(reverse("guidance:scenario", args=["nope"])).status_code == 404
+
+
+def test_the_api_resolves_and_names_invalid_answers(client, site):
+    answers = {"registered": True, "sells": ["cooked"], "makes_food": False, "drugs": "none",
+               "devices": [], "signboard": False}  # fmt: skip
+    body = {"scenario": "supermarket-small", "answers": answers}
+    response = client.post("/api/v1/guidance/resolve", body, content_type="application/json")
+    plan = response.json()
+    assert response.status_code == 200 and plan["complete"]
+    assert [m["code"] for m in plan["matters"]] == [
+        "market-food-business-licence",
+        "fire-assembly-venue-opening-check",
+    ]
+    assert plan["funnel"]["filtered_out"] > 0
+    assert (
+        client.get(f"/api/v1/guidance/sheets/{plan['token']}").json()["matters"] == plan["matters"]
+    )
+    invalid = {"scenario": "supermarket-small", "answers": {"drugs": "heroin", "area": 5}}
+    bad = client.post("/api/v1/guidance/resolve", invalid, content_type="application/json")
+    assert bad.status_code == 422 and bad["Content-Type"] == "application/problem+json"
+    fields = {e["field"] for e in bad.json()["errors"]}
+    assert fields == {"answers.drugs", "answers.area"}
+    scenarios = client.get("/api/v1/guidance/activities").json()[0]["scenarios"]
+    assert len(scenarios) == 5
