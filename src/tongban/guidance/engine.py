@@ -87,6 +87,9 @@ class MatterRule:
     excludes: tuple[str, ...] = ()
     line: int = 0
 
+    def __post_init__(self) -> None:
+        self.reads = tuple(sorted(self.when.questions))
+
 
 @dataclass
 class MaterialRule:
@@ -187,6 +190,17 @@ class Guide:
         self.matters = matters
         self.scenarios = {s.code: s for a in activities for s in a.scenarios}
         self._generic = {a.code: self._generic_items(a) for a in activities}
+        self._rank = {a.code: _dependency_rank(a.rules) for a in activities}
+        # Each matter's materials as flat tuples, ready to merge without dict lookups.
+        self._slots = {
+            code: [
+                (m["evidence"] or f"{code}:{m['name']['en']}", m["evidence"] or m["name"]["en"],
+                 m["required"], m["originals"], m["copies"], m["principal"], m["name"],
+                 m["evidence"], m["note"])
+                for m in record["materials"]
+            ]
+            for code, record in matters.items()
+        }  # fmt: skip
 
     def _generic_items(self, activity: Activity) -> int:
         """Items of the generic guides the activity's funnel starts from."""
@@ -197,24 +211,27 @@ class Guide:
 
     def visible(self, scenario: Scenario, answers: Answers) -> list[Question]:
         """The questions shown for these answers, in order (preset ones are not asked)."""
-        merged = {**answers, **scenario.preset}
-        return [
-            q for q in scenario.activity.questions
-            if q.id not in scenario.preset and q.shown(merged)
-        ]  # fmt: skip
+        return self._walk(scenario, answers)[1]
 
     def clean(self, scenario: Scenario, answers: Answers) -> tuple[dict[str, Any], list[str]]:
         """Keep the answers of visible questions; return them and the ids dropped."""
-        kept = dict(answers)
-        dropped: list[str] = []
-        while True:
-            shown = {q.id for q in self.visible(scenario, kept)}
-            gone = [k for k in kept if k not in shown]
-            if not gone:
-                return kept, dropped
-            for key in gone:
-                del kept[key]
-            dropped += gone
+        kept, _ = self._walk(scenario, answers)
+        return kept, [k for k in answers if k not in kept]
+
+    @staticmethod
+    def _walk(scenario: Scenario, answers: Answers) -> tuple[dict[str, Any], list[Question]]:
+        """One pass in question order: a question's condition reads only earlier ones."""
+        preset = scenario.preset
+        seen = dict(preset)
+        kept: dict[str, Any] = {}
+        shown: list[Question] = []
+        for question in scenario.activity.questions:
+            if question.id in preset or not question.shown.test(seen):
+                continue
+            shown.append(question)
+            if question.id in answers:
+                kept[question.id] = seen[question.id] = answers[question.id]
+        return kept, shown
 
     def change(self, scenario: Scenario, answers: Answers, question: str, value: Any):
         """Change one answer: later answers that still apply stay; dependent ones go."""
@@ -223,70 +240,74 @@ class Guide:
     # Resolving ---------------------------------------------------------------
 
     def resolve(self, scenario: Scenario, answers: Answers) -> Plan:
-        answers, _ = self.clean(scenario, answers)
-        merged = {**answers, **scenario.preset}
         activity = scenario.activity
-        shown = self.visible(scenario, answers)
-        missing = [q.id for q in shown if q.id not in answers]
+        answers, shown = self._walk(scenario, answers)
+        merged = {**answers, **scenario.preset}
         chosen: dict[str, PlannedMatter] = {}
         for rule in activity.rules:
-            if not rule.when(merged):
+            if not rule.when.test(merged):
                 continue
+            triggers = [(q, merged[q]) for q in rule.reads if q in merged]
             planned = chosen.get(rule.matter)
-            triggers = [(q, merged[q]) for q in sorted(rule.when.questions) if q in merged]
             if planned is None:
                 chosen[rule.matter] = PlannedMatter(
-                    rule.matter, self.matters[rule.matter], [rule.why], triggers, len(chosen)
+                    rule.matter, self.matters[rule.matter], [rule.why], triggers, 0
                 )
             else:
                 planned.why.append(rule.why)
                 planned.triggers += [t for t in triggers if t not in planned.triggers]
-        matters = _in_dependency_order(chosen, activity.rules)
-        included = {(r.matter, r.material) for r in activity.materials
-                    if r.include and r.matter in chosen and r.when(merged)}  # fmt: skip
-        omitted = {(r.matter, r.material) for r in activity.materials
-                   if not r.include and r.matter in chosen and r.when(merged)}  # fmt: skip
+        rank = self._rank[activity.code]
+        matters = sorted(chosen.values(), key=lambda p: rank[p.code])
+        for position, planned in enumerate(matters):
+            planned.order = position
+        effects = {}
+        for rule in activity.materials:
+            if rule.matter in chosen and rule.when.test(merged):
+                effects[(rule.matter, rule.material)] = rule.include
         return Plan(
             scenario=scenario.code,
             answers=answers,
             visible=[q.id for q in shown],
-            missing=missing,
+            missing=[q.id for q in shown if q.id not in answers],
             matters=matters,
-            materials=self._materials(matters, included, omitted),
-            precautions=[p for p in activity.precautions if p.when(merged)],
+            materials=self._materials(matters, effects),
+            precautions=[p for p in activity.precautions if p.when.test(merged)],
             generic_items=self._generic[activity.code],
         )
 
-    def _materials(self, matters: list[PlannedMatter], included: set, omitted: set):
+    def _materials(self, matters: list[PlannedMatter], effects: dict) -> list[PlannedMaterial]:
         """One list: each evidence type once, originals shown once, copies for each matter."""
         merged: dict[str, PlannedMaterial] = {}
         for planned in matters:
-            for material in planned.record["materials"]:
-                key = material["evidence"] or material["name"]["en"]
-                wanted = material["required"] or (planned.code, key) in included
-                if not wanted or (planned.code, key) in omitted:
+            code = planned.code
+            for (
+                slot,
+                key,
+                required,
+                originals,
+                copies,
+                principal,
+                name,
+                evidence,
+                note,
+            ) in self._slots[code]:
+                if not (effects.get((code, key), required) if effects else required):
                     continue
-                slot = key if material["evidence"] else f"{planned.code}:{key}"
                 found = merged.get(slot)
                 if found is None:
                     merged[slot] = PlannedMaterial(
-                        key=slot,
-                        name=material["name"],
-                        originals=material["originals"],
-                        copies=material["copies"],
-                        principal=material["principal"],
-                        matters=[planned.code],
-                        evidence=material["evidence"],
-                        notes=[material["note"]] if material["note"] else [],
-                    )
+                        slot, name, originals, copies, principal, [code], evidence,
+                        [note] if note else [],
+                    )  # fmt: skip
                     continue
                 # An original is checked once at the one window; each matter keeps copies.
-                found.originals = max(found.originals, material["originals"])
-                found.copies += material["copies"]
-                found.principal = found.principal or material["principal"]
-                found.matters.append(planned.code)
-                if material["note"] and material["note"] not in found.notes:
-                    found.notes.append(material["note"])
+                if originals > found.originals:
+                    found.originals = originals
+                found.copies += copies
+                found.principal = found.principal or principal
+                found.matters.append(code)
+                if note and note not in found.notes:
+                    found.notes.append(note)
         return list(merged.values())
 
     def what_if(self, scenario: Scenario, answers: Answers, question: str, value: Any) -> dict:
@@ -344,24 +365,21 @@ def number_samples(question: Question, activity: Activity) -> list[float]:
     return sorted(s for s in samples if question.minimum <= s <= question.maximum)
 
 
-def _in_dependency_order(chosen: dict[str, PlannedMatter], rules: list[MatterRule]):
-    """Matters in rule order, each after the matters it names in ``after``."""
-    after = {}
+def _dependency_rank(rules: list[MatterRule]) -> dict[str, int]:
+    """A rank for each matter: rule order, each after the matters it names in ``after``."""
+    after: dict[str, list[str]] = {}
     for rule in rules:
-        after.setdefault(rule.matter, set()).update(a for a in rule.after if a in chosen)
-    ordered: list[PlannedMatter] = []
-    placed: set[str] = set()
+        after.setdefault(rule.matter, []).extend(rule.after)
+    rank: dict[str, int] = {}
 
     def place(code: str, trail: tuple[str, ...] = ()) -> None:
-        if code in placed or code in trail:
+        if code in rank or code in trail:
             return
-        for before in sorted(after.get(code, ()), key=lambda c: chosen[c].order):
-            place(before, (*trail, code))
-        placed.add(code)
-        ordered.append(chosen[code])
+        for before in after.get(code, ()):
+            if before in after:
+                place(before, (*trail, code))
+        rank[code] = len(rank)
 
-    for planned in sorted(chosen.values(), key=lambda p: p.order):
-        place(planned.code)
-    for position, planned in enumerate(ordered):
-        planned.order = position
-    return ordered
+    for code in after:
+        place(code)
+    return rank
