@@ -1,6 +1,7 @@
 """The funnel pages and the guidance API on the supermarket funnel."""
 
 import re
+import subprocess
 
 import pytest
 from django.test import override_settings
@@ -24,7 +25,7 @@ PLANNED = [
 
 @pytest.fixture
 def site(demo_catalogue, tmp_path):
-    with override_settings(TONGBAN_GUIDANCE_DIR=supermarket_only(tmp_path)):
+    with override_settings(TONGBAN_GUIDANCE_DIR=supermarket_only(tmp_path), VAR_DIR=tmp_path):
         yield
 
 
@@ -85,3 +86,18 @@ def test_the_api_resolves_and_names_invalid_answers(client, site):
     assert fields == {"answers.drugs", "answers.area"}
     scenarios = client.get("/api/v1/guidance/activities").json()[0]["scenarios"]
     assert len(scenarios) == 5
+
+
+def test_the_sheet_as_pdf_in_chinese_extracts_correctly(client, site, tmp_path):
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    page = client.get(reverse("guidance:scenario", args=["supermarket-small"]) + ANSWERS)
+    sheet_url = re.search(r'href="(/guide/sheet/[^"]+)"', page.content.decode()).group(1)
+    response = client.get(sheet_url + "pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "食品经营许可（新办）" in text and "营业执照" in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "WenQuanYi" in fonts  # the CJK font is embedded
+    assert list((tmp_path / "pdf" / "sheet").glob("*.pdf"))  # cached for the next request

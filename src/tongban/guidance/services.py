@@ -42,6 +42,11 @@ def current_guide() -> Guide | None:
     return guide
 
 
+def guide_version_key() -> str:
+    """What the served guidance was compiled from, for caches of its outputs."""
+    return "|".join(map(str, next(iter(_compiled), ("none",))))
+
+
 def stats(guide: Guide, paths: int | None = None) -> dict:
     business = [a for a in guide.activities.values() if a.kind == "business"]
     life = [a for a in guide.activities.values() if a.kind == "life"]

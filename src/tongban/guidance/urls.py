@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("s/<slug:code>/", views.scenario, name="scenario"),
     path("sheet/<str:token>/", views.sheet, name="sheet"),
+    path("sheet/<str:token>/pdf/", views.sheet, {"as_pdf": True}, name="sheet_pdf"),
     path("<slug:code>/", views.activity, name="activity"),
 ]

@@ -11,10 +11,12 @@ from django.utils.safestring import mark_safe
 from tongban.catalogue.yamlfile import ContentErrors
 
 from .engine import Guide
+from .pdf import render_pdf
 from .services import (
     answers_from_query,
     answers_to_query,
     current_guide,
+    guide_version_key,
     plan_data,
     read_sheet_token,
     sheet_token,
@@ -87,7 +89,7 @@ def scenario(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "guidance/scenario.html", context)
 
 
-def sheet(request: HttpRequest, token: str) -> HttpResponse:
+def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResponse:
     """The one personal sheet, printable on one page, with a QR code of its own link."""
     guide = _guide(request)
     if guide is None:
@@ -98,7 +100,7 @@ def sheet(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("this link is not valid")
     answers, _ = validate_answers(found, decoded[1])
     plan = guide.resolve(found, answers)
-    url = request.build_absolute_uri()
+    url = request.build_absolute_uri(reverse("guidance:sheet", args=[token]))
     qr = segno.make(url, error="m").svg_inline(scale=2, title="QR")
     context = {
         "scenario": found,
@@ -113,8 +115,18 @@ def sheet(request: HttpRequest, token: str) -> HttpResponse:
         + "?"
         + answers_to_query(found, answers),
         "qr": mark_safe(qr),  # noqa: S308 - segno's own SVG markup of our URL
+        "url": url,
+        "pdf_url": reverse("guidance:sheet_pdf", args=[token]),
     }
-    return render(request, "guidance/sheet.html", context)
+    if not as_pdf:
+        return render(request, "guidance/sheet.html", context)
+    language = getattr(request, "LANGUAGE_CODE", "en")
+    key = {"scenario": found.code, "answers": answers, "lang": language,
+           "catalogue": guide_version_key(), "url": url}  # fmt: skip
+    pdf = render_pdf("guidance/sheet_pdf.html", context, key, "sheet")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{found.code}.pdf"'
+    return response
 
 
 def _zh(request: HttpRequest) -> bool:
