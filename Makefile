@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := chromium fonts-wqy-microhei poppler-utils gettext postgresql
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei poppler-utils gettext postgresql graphviz
 PO_FILES := $(wildcard src/tongban/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 DEMO_ENV := DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend

@@ -101,3 +101,11 @@ def test_the_sheet_as_pdf_in_chinese_extracts_correctly(client, site, tmp_path):
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     assert "WenQuanYi" in fonts  # the CJK font is embedded
     assert list((tmp_path / "pdf" / "sheet").glob("*.pdf"))  # cached for the next request
+
+
+def test_editors_see_the_funnel_graph(login, site, client):
+    url = reverse("guidance:graph", args=["open-supermarket"])
+    assert client.get(url).status_code == 302  # to the login page
+    page = login("editor").get(url).content.decode()
+    assert "flowchart LR" in page and "market-food-business-licence" in page
+    assert "<svg" in page  # Graphviz is installed by make install

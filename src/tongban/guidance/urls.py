@@ -9,4 +9,5 @@ urlpatterns = [
     path("sheet/<str:token>/", views.sheet, name="sheet"),
     path("sheet/<str:token>/pdf/", views.sheet, {"as_pdf": True}, name="sheet_pdf"),
     path("<slug:code>/", views.activity, name="activity"),
+    path("<slug:code>/graph/", views.graph, name="graph"),
 ]

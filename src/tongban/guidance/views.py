@@ -3,6 +3,7 @@
 import logging
 
 import segno
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.safestring import mark_safe
 from tongban.catalogue.yamlfile import ContentErrors
 
 from .engine import Guide
+from .graph import mermaid, svg
 from .pdf import render_pdf
 from .services import (
     answers_from_query,
@@ -131,3 +133,22 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
 
 def _zh(request: HttpRequest) -> bool:
     return (getattr(request, "LANGUAGE_CODE", "en") or "en").startswith("zh")
+
+
+@permission_required("catalogue.change_matter")
+def graph(request: HttpRequest, code: str) -> HttpResponse:
+    """For editors: the activity's funnel drawn as a graph."""
+    guide = _guide(request)
+    if guide is None:
+        return _unavailable(request)
+    found = guide.activities.get(code)
+    if found is None:
+        raise Http404("no such activity")
+    language = "zh" if _zh(request) else "en"
+    drawn = svg(found, language)
+    context = {
+        "activity": found,
+        "svg": mark_safe(drawn) if drawn else None,  # noqa: S308 - Graphviz's SVG of our text
+        "mermaid": mermaid(found, language),
+    }
+    return render(request, "guidance/graph.html", context)

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tongban.catalogue.queries import public_version
 from tongban.catalogue.yamlfile import ContentErrors
 from tongban.guidance.checks import check
+from tongban.guidance.graph import dot, mermaid, svg
 from tongban.guidance.services import compile_guide, guidance_folder, stats
 
 
@@ -17,14 +18,21 @@ class Command(BaseCommand):
         actions = {
             "check": "walk every answer path; fail on any problem",
             "stats": "count licences, activities, scenarios, questions, paths",
+            "graph": "an activity's funnel as a graph",
         }
         for name, text in actions.items():
             command = sub.add_parser(name, help=text)
-            command.add_argument("folder", nargs="?", type=Path, help="default: the site's")
+            command.add_argument("--folder", type=Path, help="default: the site's")
             if name == "stats":
                 command.add_argument("--json", action="store_true")
+            if name == "graph":
+                command.add_argument("activity")
+                command.add_argument(
+                    "--format", choices=["mermaid", "dot", "svg"], default="mermaid"
+                )
+                command.add_argument("--lang", choices=["en", "zh"], default="en")
 
-    def handle(self, *args, action: str, folder: Path | None, **options):
+    def handle(self, *args, action: str, folder: Path | None = None, **options):
         version = public_version()
         if version is None:
             raise CommandError("no published catalogue: run `tongban catalogue load` first")
@@ -34,6 +42,9 @@ class Command(BaseCommand):
             for error in errors.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{len(errors.errors)} error(s) in the guidance files") from None
+        if action == "graph":
+            self._graph(guide, options)
+            return
         report = check(guide)
         if action == "check":
             for error in report.errors:
@@ -49,3 +60,18 @@ class Command(BaseCommand):
         else:
             for key, value in figures.items():
                 self.stdout.write(f"{key}: {value}")
+
+    def _graph(self, guide, options) -> None:
+        activity = guide.activities.get(options["activity"])
+        if activity is None:
+            raise CommandError(f"no activity {options['activity']!r}")
+        if options["format"] == "mermaid":
+            self.stdout.write(mermaid(activity, options["lang"]))
+            return
+        if options["format"] == "dot":
+            self.stdout.write(dot(activity, options["lang"]))
+            return
+        drawn = svg(activity, options["lang"])
+        if drawn is None:
+            raise CommandError("--format svg needs Graphviz's dot (Debian package graphviz)")
+        self.stdout.write(drawn)
