@@ -38,6 +38,7 @@ def supermarket_only(tmp_path: Path) -> Path:
     folder = tmp_path / "guidance"
     (folder / "activities").mkdir(parents=True)
     shutil.copy(GUIDANCE / "licences.yaml", folder)
+    shutil.copy(GUIDANCE / "forms.yaml", folder)
     shutil.copy(GUIDANCE / "activities" / "open-supermarket.yaml", folder / "activities")
     return folder
 

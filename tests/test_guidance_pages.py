@@ -109,3 +109,24 @@ def test_editors_see_the_funnel_graph(login, site, client):
     page = login("editor").get(url).content.decode()
     assert "flowchart LR" in page and "market-food-business-licence" in page
     assert "<svg" in page  # Graphviz is installed by make install
+
+
+def _pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(content)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+
+
+def test_forms_are_filled_from_the_answers_and_the_signed_in_profile(login, site, tmp_path):
+    client = login("jingan.fresh")
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    page = client.get(reverse("guidance:scenario", args=["supermarket-small"]) + ANSWERS)
+    sheet_url = re.search(r'href="(/guide/sheet/[^"]+)"', page.content.decode()).group(1)
+    response = client.get(sheet_url + "forms/")
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    text = _pdf_text(response.content, tmp_path)
+    assert "食品经营许可申请书" in text and "药品经营许可证（零售）申请表" in text
+    user = login("jingan.fresh").get("/").wsgi_request.user
+    assert user.credit_code in text and user.enterprise_name in text
+    assert "散装熟食" in text  # from the answers
+    assert not list((tmp_path / "pdf").glob("forms/*.pdf"))  # personal: never cached

@@ -18,15 +18,19 @@ def cache_path(kind: str, key: dict) -> Path:
     return Path(settings.VAR_DIR) / "pdf" / kind / f"{digest}.pdf"
 
 
+def render_pdf_uncached(template: str, context: dict) -> bytes:
+    from weasyprint import HTML  # heavy: imported only when a PDF is first made
+
+    html = render_to_string(template, context)
+    return HTML(string=html, base_url=str(settings.PROJECT_DIR)).write_pdf()
+
+
 def render_pdf(template: str, context: dict, key: dict, kind: str) -> bytes:
     """The PDF of ``template``, from the cache when the same ``key`` was rendered before."""
     path = cache_path(kind, key)
     if path.exists():
         return path.read_bytes()
-    from weasyprint import HTML  # heavy: imported only when a PDF is first made
-
-    html = render_to_string(template, context)
-    pdf = HTML(string=html, base_url=str(settings.PROJECT_DIR)).write_pdf()
+    pdf = render_pdf_uncached(template, context)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
     partial.write_bytes(pdf)

@@ -13,6 +13,7 @@ from tongban.catalogue.versions import records
 
 from .content import read_guidance
 from .engine import MULTI, NUMBER, YESNO, Guide, Plan, Scenario
+from .forms import read_forms
 
 _compiled: dict[tuple, Guide] = {}
 
@@ -40,6 +41,32 @@ def current_guide() -> Guide | None:
         _compiled.clear()
         guide = _compiled[key] = compile_guide(version, folder)
     return guide
+
+
+_forms: dict[tuple, dict] = {}
+
+
+def guide_forms() -> dict:
+    """The forms of the served guidance (forms.yaml beside the activities)."""
+    guide = current_guide()
+    path = guidance_folder() / "forms.yaml"
+    key = (guide_version_key(), path.stat().st_mtime if path.exists() else 0)
+    if key not in _forms:
+        _forms.clear()
+        _forms[key] = read_forms(path, set(guide.matters) if guide else set())
+    return _forms[key]
+
+
+def applicant_profile(user) -> dict[str, str]:
+    """What a signed-in applicant's forms may be filled with; empty for staff and visitors."""
+    if not getattr(user, "is_authenticated", False) or user.kind == "staff":
+        return {}
+    return {
+        "enterprise_name": user.enterprise_name,
+        "credit_code": user.credit_code or "",
+        "full_name": user.full_name,
+        "phone": user.phone,
+    }
 
 
 def guide_version_key() -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("s/<slug:code>/", views.scenario, name="scenario"),
     path("sheet/<str:token>/", views.sheet, name="sheet"),
     path("sheet/<str:token>/pdf/", views.sheet, {"as_pdf": True}, name="sheet_pdf"),
+    path("sheet/<str:token>/forms/", views.forms_pdf, name="forms_pdf"),
     path("<slug:code>/", views.activity, name="activity"),
     path("<slug:code>/graph/", views.graph, name="graph"),
 ]

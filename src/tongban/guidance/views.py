@@ -12,12 +12,15 @@ from django.utils.safestring import mark_safe
 from tongban.catalogue.yamlfile import ContentErrors
 
 from .engine import Guide
+from .forms import fill
 from .graph import mermaid, svg
-from .pdf import render_pdf
+from .pdf import render_pdf, render_pdf_uncached
 from .services import (
     answers_from_query,
     answers_to_query,
+    applicant_profile,
     current_guide,
+    guide_forms,
     guide_version_key,
     plan_data,
     read_sheet_token,
@@ -119,6 +122,7 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
         "qr": mark_safe(qr),  # noqa: S308 - segno's own SVG markup of our URL
         "url": url,
         "pdf_url": reverse("guidance:sheet_pdf", args=[token]),
+        "forms_url": reverse("guidance:forms_pdf", args=[token]),
     }
     if not as_pdf:
         return render(request, "guidance/sheet.html", context)
@@ -152,3 +156,34 @@ def graph(request: HttpRequest, code: str) -> HttpResponse:
         "mermaid": mermaid(found, language),
     }
     return render(request, "guidance/graph.html", context)
+
+
+def forms_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The application forms of the sheet's licences as one PDF, filled in where known.
+
+    Signed-in applicants get their profile filled in too; such PDFs carry personal
+    data, so only the anonymous ones are cached.
+    """
+    guide = _guide(request)
+    if guide is None:
+        return _unavailable(request)
+    decoded = read_sheet_token(token)
+    found = guide.scenarios.get(decoded[0]) if decoded else None
+    if found is None:
+        raise Http404("this link is not valid")
+    answers, _ = validate_answers(found, decoded[1])
+    plan = guide.resolve(found, answers)
+    language = "zh" if _zh(request) else "en"
+    profile = applicant_profile(request.user)
+    filled = fill(guide, plan, guide_forms(), profile, language)
+    context = {"scenario": found, "activity": found.activity, "forms": filled}
+    key = {"scenario": found.code, "answers": answers, "lang": language,
+           "guide": guide_version_key()}  # fmt: skip
+    if profile:
+        pdf = render_pdf_uncached("guidance/forms_pdf.html", context)
+    else:
+        pdf = render_pdf("guidance/forms_pdf.html", context, key, "forms")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{found.code}-forms.pdf"'
+    response["Cache-Control"] = "private, no-store" if profile else "private"
+    return response
