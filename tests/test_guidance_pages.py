@@ -101,6 +101,8 @@ def test_the_sheet_as_pdf_in_chinese_extracts_correctly(client, site, tmp_path):
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     assert "WenQuanYi" in fonts  # the CJK font is embedded
     assert list((tmp_path / "pdf" / "sheet").glob("*.pdf"))  # cached for the next request
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert re.search(r"Pages:\s+1\n", pages)  # the one sheet is one A4 page
 
 
 def test_editors_see_the_funnel_graph(login, site, client):
