@@ -7,6 +7,9 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from tongban.guidance import analytics
+from tongban.guidance.models import FunnelCount
+
 from .test_guidance_engine import supermarket_only
 
 ANSWERS = (
@@ -132,3 +135,21 @@ def test_forms_are_filled_from_the_answers_and_the_signed_in_profile(login, site
     assert user.credit_code in text and user.enterprise_name in text
     assert "散装熟食" in text  # from the answers
     assert not list((tmp_path / "pdf").glob("forms/*.pdf"))  # personal: never cached
+
+
+def test_managers_see_starts_stops_and_completions_without_personal_data(login, site, client):
+    analytics.flush()  # counts of earlier tests are still in memory
+    FunnelCount.objects.all().delete()
+    url = reverse("guidance:scenario", args=["supermarket-small"])
+    client.get(url)  # a start
+    client.get(url + "?a-registered=no")  # stops at the next question
+    client.get(url + ANSWERS)  # completes
+    assert client.get(reverse("guidance:analytics")).status_code == 302  # managers only
+    page = login("manager").get(reverse("guidance:analytics")).content.decode()
+    row = re.search(r"Small supermarket</th>\s*<td>(\d+)</td><td>(\d+)</td>", page)
+    assert row and row.groups() == ("1", "1")
+    assert "What kind of business will hold the shop? (1)" in page
+    stored = list(FunnelCount.objects.values_list("scenario", "step", "question"))
+    assert ("supermarket-small", "reached", "entity") in stored
+    allowed = {"supermarket-small", "start", "reached", "complete", "entity", ""}
+    assert all(set(r) <= allowed for r in stored)  # ids only, never answers

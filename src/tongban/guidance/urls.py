@@ -5,6 +5,7 @@ from . import views
 app_name = "guidance"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("analytics/", views.funnel_analytics, name="analytics"),
     path("s/<slug:code>/", views.scenario, name="scenario"),
     path("sheet/<str:token>/", views.sheet, name="sheet"),
     path("sheet/<str:token>/pdf/", views.sheet, {"as_pdf": True}, name="sheet_pdf"),

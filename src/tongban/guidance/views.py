@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from tongban.catalogue.yamlfile import ContentErrors
 
+from . import analytics
 from .engine import Guide
 from .forms import fill
 from .graph import mermaid, svg
@@ -80,6 +81,12 @@ def scenario(request: HttpRequest, code: str) -> HttpResponse:
     answers, _ = guide.clean(found, answers)
     plan = guide.resolve(found, answers)
     visible = guide.visible(found, answers)
+    if not answers:
+        analytics.count(code, "start")
+    elif plan.missing:
+        analytics.count(code, "reached", plan.missing[0])
+    else:
+        analytics.count(code, "complete")
     context = {
         "scenario": found,
         "activity": found.activity,
@@ -105,6 +112,8 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
         raise Http404("this link is not valid")
     answers, _ = validate_answers(found, decoded[1])
     plan = guide.resolve(found, answers)
+    if not as_pdf:
+        analytics.count(found.code, "sheet")
     url = request.build_absolute_uri(reverse("guidance:sheet", args=[token]))
     qr = segno.make(url, error="m").svg_inline(scale=2, title="QR")
     context = {
@@ -187,3 +196,18 @@ def forms_pdf(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{found.code}-forms.pdf"'
     response["Cache-Control"] = "private, no-store" if profile else "private"
     return response
+
+
+@permission_required("accounts.manage_centre")
+def funnel_analytics(request: HttpRequest) -> HttpResponse:
+    """For managers: where people start, stop and finish, without any personal data."""
+    guide = _guide(request)
+    data = analytics.summary()
+    rows = []
+    for code, entry in data["scenarios"]:
+        scenario = guide.scenarios.get(code) if guide else None
+        questions = {q.id: q for q in scenario.activity.questions} if scenario else {}
+        stops = [(questions[q].text if q in questions else {"en": q, "zh": q}, n)
+                 for q, n in entry["reached"].most_common(3)]  # fmt: skip
+        rows.append({"scenario": scenario, "code": code, **entry, "stops": stops})
+    return render(request, "guidance/analytics.html", {"rows": rows, "days": data["days"]})
