@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := chromium fonts-wqy-microhei poppler-utils gettext postgresql graphviz
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei poppler-utils gettext postgresql graphviz wrk
 PO_FILES := $(wildcard src/tongban/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 DEMO_ENV := DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
@@ -68,3 +68,5 @@ lock:
 # Speed targets: figures to paste into docs/benchmarks.md.
 bench: install
 	$(BIN)/python bench/catalogue.py
+	$(BIN)/python bench/guidance.py
+	$(BIN)/python bench/throughput.py

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from tongban.accounts.demo import create_demo_accounts
 from tongban.catalogue.loader import load_districts
+from tongban.catalogue.queries import forget_served_version
 
 DATA = Path(settings.PROJECT_DIR) / "data"
 
@@ -15,6 +16,12 @@ def _english_between_tests():
     """A request that switched language leaves it active in the thread: reset it."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_served_version():
+    """Each test's database is rolled back: forget the version an earlier test served."""
+    forget_served_version()
 
 
 @pytest.fixture

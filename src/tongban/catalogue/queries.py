@@ -1,5 +1,6 @@
 """Reading the published catalogue: the version served, search and filters."""
 
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -15,13 +16,29 @@ def served_district() -> Region | None:
     return Region.objects.filter(code=settings.TONGBAN_DISTRICT, kind=Region.Kind.DISTRICT).first()
 
 
+# The served version, looked up at most once a second per process: every page asks.
+_served: dict[str, tuple[float, CatalogueVersion | None]] = {}
+SERVED_TTL_SECONDS = 1.0
+
+
+def forget_served_version() -> None:
+    """Called when a version is published, so this process serves it at once."""
+    _served.clear()
+
+
 def public_version(number: int | None = None) -> CatalogueVersion | None:
     """The served district's current version, or one of its earlier published versions."""
+    if number is None:
+        cached = _served.get(settings.TONGBAN_DISTRICT)
+        if cached and time.monotonic() - cached[0] < SERVED_TTL_SECONDS:
+            return cached[1]
     district = served_district()
     if district is None:
         return None
     if number is None:
-        return current(district)
+        version = current(district)
+        _served[settings.TONGBAN_DISTRICT] = (time.monotonic(), version)
+        return version
     return CatalogueVersion.objects.filter(
         district=district, number=number, published_at__isnull=False
     ).first()

@@ -308,6 +308,7 @@ def load_version(
         return latest, False
     version = create_version(district, matters, source=CatalogueVersion.Source.LOAD, publish=True)
     _audit(AuditEntry.Action.LOAD, version, matters=len(matters))
+    _forget_served()
     return version, True
 
 
@@ -336,6 +337,7 @@ def publish_draft(district: Region, by: str) -> CatalogueVersion:
     version.published_by = by
     version.save(update_fields=["digest", "published_at", "published_by"])
     _audit(AuditEntry.Action.PUBLISH, version)
+    _forget_served()
     return version
 
 
@@ -369,3 +371,9 @@ def record_matter_edit(before: dict | None, matter: Matter | None, *, label: str
         before={k: before[k] for k in changed} if changed and before else before,
         after={k: after[k] for k in changed} if changed and after else after,
     )
+
+
+def _forget_served() -> None:
+    from .queries import forget_served_version
+
+    forget_served_version()

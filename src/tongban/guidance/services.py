@@ -29,12 +29,18 @@ def compile_guide(version: CatalogueVersion, folder: Path | None = None) -> Guid
 
 
 def current_guide() -> Guide | None:
-    """The compiled guidance of the served catalogue version, built once and kept."""
+    """The compiled guidance of the served catalogue version, built once and kept.
+
+    In production the files change only with a deployment, so they are read once per
+    catalogue version; with DEBUG on, an edited file is picked up at the next request.
+    """
     version = public_version()
     if version is None:
         return None
     folder = guidance_folder()
-    stamp = max((p.stat().st_mtime for p in folder.rglob("*.yaml")), default=0)
+    stamp = 0.0
+    if settings.DEBUG:
+        stamp = max((p.stat().st_mtime for p in folder.rglob("*.yaml")), default=0)
     key = (version.pk, version.digest, str(folder), stamp)
     guide = _compiled.get(key)
     if guide is None:

@@ -1,6 +1,7 @@
 """The funnel pages: activities → scenarios → situation questions → the one sheet."""
 
 import logging
+from functools import lru_cache
 
 import segno
 from django.contrib.auth.decorators import permission_required
@@ -115,7 +116,7 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
     if not as_pdf:
         analytics.count(found.code, "sheet")
     url = request.build_absolute_uri(reverse("guidance:sheet", args=[token]))
-    qr = segno.make(url, error="m").svg_inline(scale=2, title="QR")
+    qr = qr_svg(url)
     context = {
         "scenario": found,
         "activity": found.activity,
@@ -211,3 +212,9 @@ def funnel_analytics(request: HttpRequest) -> HttpResponse:
                  for q, n in entry["reached"].most_common(3)]  # fmt: skip
         rows.append({"scenario": scenario, "code": code, **entry, "stops": stops})
     return render(request, "guidance/analytics.html", {"rows": rows, "days": data["days"]})
+
+
+@lru_cache(maxsize=2048)
+def qr_svg(url: str) -> str:
+    """The QR code of a sheet's link (drawing one costs milliseconds: keep the recent ones)."""
+    return segno.make(url, error="m").svg_inline(scale=2, title="QR")
