@@ -131,6 +131,7 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
         + answers_to_query(found, answers),
         "qr": mark_safe(qr),  # noqa: S308 - segno's own SVG markup of our URL
         "url": url,
+        "cache_key": f"{token}|{guide_version_key()}",
         "pdf_url": reverse("guidance:sheet_pdf", args=[token]),
         "forms_url": reverse("guidance:forms_pdf", args=[token]),
     }
