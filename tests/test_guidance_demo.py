@@ -15,6 +15,9 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import call_command
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tongban.catalogue.queries import public_version
 from tongban.guidance.checks import check
@@ -58,3 +61,31 @@ def test_each_scenario_gives_its_expected_plan(guide):
         assert plan.complete, entry["scenario"]
         assert [m.code for m in plan.matters] == entry["matters"], entry["scenario"]
         assert sorted(m.key for m in plan.materials) == entry["materials"], entry["scenario"]
+
+
+@hypothesis_settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)  # the guide is read-only: sharing it between examples is safe
+@given(data=st.data())
+def test_any_path_of_any_scenario_resolves_cleanly(guide, data):
+    """Random answers, then one changed: no duplicate document, no orphan answer."""
+    scenario = guide.scenarios[data.draw(st.sampled_from(sorted(guide.scenarios)))]
+    answers: dict = {}
+    while pending := [q for q in guide.visible(scenario, answers) if q.id not in answers]:
+        answers[pending[0].id] = data.draw(
+            st.sampled_from(guide.domain(pending[0], scenario.activity))
+        )
+    plan = guide.resolve(scenario, answers)
+    assert plan.complete and (plan.matters or plan.precautions)
+    keys = [m.key for m in plan.materials]
+    assert len(keys) == len(set(keys))
+    if not answers:
+        return
+    qid = data.draw(st.sampled_from(sorted(answers)))
+    question = next(q for q in scenario.activity.questions if q.id == qid)
+    value = data.draw(st.sampled_from(guide.domain(question, scenario.activity)))
+    changed, dropped = guide.change(scenario, answers, question.id, value)
+    shown = {q.id for q in guide.visible(scenario, changed)}
+    assert set(changed) <= shown  # every kept answer still has its question shown
+    assert not set(dropped) & set(changed)
+    assert all(changed[k] == answers[k] for k in changed if k != question.id and k in answers)
