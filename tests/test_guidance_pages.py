@@ -153,3 +153,16 @@ def test_managers_see_starts_stops_and_completions_without_personal_data(login, 
     assert ("supermarket-small", "reached", "entity") in stored
     allowed = {"supermarket-small", "start", "reached", "complete", "entity", ""}
     assert all(set(r) <= allowed for r in stored)  # ids only, never answers
+
+
+def test_what_if_one_answer_were_different(client, site):
+    answers = {"registered": True, "sells": ["prepackaged"], "makes_food": False,
+               "drugs": "none", "devices": [], "signboard": False}  # fmt: skip
+    body = {"scenario": "supermarket-standard", "answers": {**answers, "size": "under-1000"},
+            "question": "size", "value": "from-1000"}  # fmt: skip
+    diff = client.post("/api/v1/guidance/what-if", body, content_type="application/json").json()
+    assert diff["matters_added"] == ["health-public-place-hygiene-licence"]
+    assert diff["matters_removed"] == [] and "hygiene-test-report" in diff["materials_added"]
+    body["value"] = "enormous"
+    bad = client.post("/api/v1/guidance/what-if", body, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "answers.size"

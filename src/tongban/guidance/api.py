@@ -148,3 +148,36 @@ def get_sheet(request: HttpRequest, token: str):
         raise Http404
     answers, _ = validate_answers(guide.scenarios[decoded[0]], decoded[1])
     return _plan(guide, decoded[0], answers)
+
+
+class WhatIfIn(ResolveIn):
+    question: str
+    value: Any
+
+
+class WhatIfOut(Schema):
+    matters_added: list[str]
+    matters_removed: list[str]
+    materials_added: list[str]
+    materials_removed: list[str]
+    answers_dropped: list[str]
+
+
+@router.post(
+    "/guidance/what-if",
+    response={200: WhatIfOut, 400: Problem, 404: Problem, 422: Problem, 503: Problem},
+)
+def what_if(request: HttpRequest, body: WhatIfIn):
+    """What changes in matters and documents if one answer were different."""
+    guide = _guide()
+    scenario = guide.scenarios.get(body.scenario)
+    if scenario is None:
+        return problem(request, 422, "No such scenario.", errors=[
+            {"field": "scenario", "message": f"unknown scenario {body.scenario!r}"}])  # fmt: skip
+    answers, errors = validate_answers(scenario, body.answers)
+    changed, wrong = validate_answers(scenario, {body.question: body.value})
+    errors |= wrong
+    if errors:
+        listed = [{"field": f"answers.{k}", "message": v} for k, v in errors.items()]
+        return problem(request, 422, "Some answers are not valid.", errors=listed)
+    return guide.what_if(scenario, answers, body.question, changed[body.question])

@@ -40,7 +40,7 @@ def _check_activity(guide: Guide, activity: Activity, report: CheckReport, limit
         for answers in guide.paths(scenario):
             count += 1
             if count > limit:
-                error(0, "scenarios", f"{scenario.code}: more than {limit:,} answer paths")
+                error(scenario.line, "scenarios", f"{scenario.code}: more than {limit:,} paths")
                 break
             merged = {**answers, **scenario.preset}
             shown |= {q.id for q in guide.visible(scenario, answers)} | set(scenario.preset)
@@ -56,8 +56,8 @@ def _check_activity(guide: Guide, activity: Activity, report: CheckReport, limit
                     effects.setdefault((rule.matter, rule.material), set()).add(rule.include)
             for (matter, material), both in effects.items():
                 if len(both) == 2:
-                    error(0, "materials", f"{scenario.code}: {material} of {matter} is both "
-                          f"included and omitted for {answers}")  # fmt: skip
+                    message = f"{scenario.code}: {material} of {matter} included and omitted"
+                    error(scenario.line, "materials", f"{message} for {answers}")
             cautions = [i for i, p in enumerate(activity.precautions) if p.when(merged)]
             precautions_hit.update(cautions)
             for rule in activity.rules:
@@ -68,14 +68,14 @@ def _check_activity(guide: Guide, activity: Activity, report: CheckReport, limit
             if chosen or cautions:
                 outcomes += 1
             else:
-                error(0, "scenarios", f"{scenario.code}: dead end, nothing to do for {answers}")
+                error(scenario.line, "scenarios", f"{scenario.code}: dead end for {answers}")
         report.paths += count
         report.paths_by_scenario[scenario.code] = count
         if count and not outcomes:
-            error(0, "scenarios", f"{scenario.code}: no outcome on any path")
+            error(scenario.line, "scenarios", f"{scenario.code}: no outcome on any path")
     for question in activity.questions:
         if question.id not in shown:
-            error(0, "questions", f"question {question.id!r} is never shown")
+            error(question.line, "questions", f"question {question.id!r} is never shown")
     for index, rule in enumerate(activity.rules):
         if index not in rules_hit:
             error(rule.line, "matters", f"{rule.matter} is reached by no answer path")

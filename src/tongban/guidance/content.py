@@ -143,6 +143,7 @@ def _question(reader: _Reader, node: Any, seen: dict[str, Question]) -> Question
         options=tuple(options),
         unit=reader.text(node, "unit", required=kind == NUMBER),
         help=reader.text(node, "help", required=False),
+        line=node.line,
     )
     if kind == NUMBER:
         question.minimum = node.get("min", 0)
@@ -228,7 +229,7 @@ def _activity(path: Path, licences: dict, matters: dict[str, dict], codes: set[s
         activity.scenarios.append(Scenario(
             code=node["code"], name=reader.text(node, "name"),
             description=reader.text(node, "description", required=False), activity=activity,
-            preset=preset,
+            preset=preset, line=node.line,
         ))  # fmt: skip
     return activity, reader.errors
 

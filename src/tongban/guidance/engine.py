@@ -34,6 +34,7 @@ class Question:
     maximum: float = 1_000_000
     shown: Compiled = ALWAYS
     help: Text | None = None
+    line: int = 0
 
     def option_values(self) -> set[str]:
         return {o.value for o in self.options}
@@ -117,6 +118,7 @@ class Scenario:
     description: Text
     activity: "Activity"
     preset: dict[str, Any] = field(default_factory=dict)
+    line: int = 0
 
 
 @dataclass
