@@ -1,8 +1,9 @@
 """Guidance API: activities, scenarios with their questions, resolve, sheets by token."""
 
+import json
 from typing import Any
 
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -113,13 +114,14 @@ def get_scenario(request: HttpRequest, code: str):
     return {**_scenario_out(scenario), "activity": scenario.activity.code, "questions": questions}
 
 
-def _plan(guide: Guide, scenario_code: str, answers: dict) -> JsonResponse:
+def _plan(guide: Guide, scenario_code: str, answers: dict) -> HttpResponse:
     """The plan as JSON. Built from plain data already in PlanOut's shape (schemathesis
     checks that against the spec), so it skips a second validation on the hot path."""
     scenario = guide.scenarios[scenario_code]
     plan = guide.resolve(scenario, answers)
     data = {**plan_data(guide, plan), "token": sheet_token(scenario_code, plan.answers)}
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return HttpResponse(body.encode(), content_type="application/json")
 
 
 @router.post(

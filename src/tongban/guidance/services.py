@@ -1,5 +1,7 @@
 """The guidance the site serves: the district's files compiled against its catalogue."""
 
+import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -98,7 +100,15 @@ SHEET_SALT = "tongban.guidance.sheet"
 
 def sheet_token(scenario: str, answers: dict[str, Any]) -> str:
     """A compact, signed token of a scenario and its answers: no personal data in it."""
-    return signing.dumps({"s": scenario, "a": answers}, salt=SHEET_SALT, compress=True)
+    return _token(scenario, json.dumps(answers, sort_keys=True))
+
+
+@lru_cache(maxsize=4096)
+def _token(scenario: str, answers_json: str) -> str:
+    # Signing compresses and hashes: the same answers always give the same token.
+    return signing.dumps(
+        {"s": scenario, "a": json.loads(answers_json)}, salt=SHEET_SALT, compress=True
+    )
 
 
 def read_sheet_token(token: str) -> tuple[str, dict[str, Any]] | None:

@@ -1,12 +1,15 @@
 """The funnel pages: activities → scenarios → situation questions → the one sheet."""
 
+import hashlib
 import logging
 from functools import lru_cache
 
 import segno
 from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -111,39 +114,49 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
     found = guide.scenarios.get(decoded[0]) if decoded else None
     if found is None:
         raise Http404("this link is not valid")
-    answers, _ = validate_answers(found, decoded[1])
-    plan = guide.resolve(found, answers)
+    language = "zh" if _zh(request) else "en"
     if not as_pdf:
         analytics.count(found.code, "sheet")
+        # A token's sheet never changes within a guide version: render its body once.
+        stamp = f"{token}|{language}|{guide_version_key()}".encode()
+        key = "guidance-sheet:" + hashlib.sha256(stamp).hexdigest()
+        body = cache.get(key)
+        if body is None:
+            context = _sheet_context(request, guide, found, decoded[1], token, language)
+            body = render_to_string("guidance/_sheet.html", context, request)
+            cache.set(key, body, 3600)
+        return render(request, "guidance/sheet.html", {"scenario": found, "body": body})
+    context = _sheet_context(request, guide, found, decoded[1], token, language)
+    pdf_key = {"scenario": found.code, "answers": context["answers_given"], "lang": language,
+               "catalogue": guide_version_key(), "url": context["url"]}  # fmt: skip
+    pdf = render_pdf("guidance/sheet_pdf.html", context, pdf_key, "sheet")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{found.code}.pdf"'
+    return response
+
+
+def _sheet_context(request, guide: Guide, found, raw: dict, token: str, language: str) -> dict:
+    answers, _ = validate_answers(found, raw)
+    plan = guide.resolve(found, answers)
     url = request.build_absolute_uri(reverse("guidance:sheet", args=[token]))
-    qr = qr_svg(url)
-    context = {
+    return {
         "scenario": found,
         "activity": found.activity,
         "plan": plan_data(guide, plan),
+        "answers_given": answers,
         "answers": [
-            (q, q.label(answers[q.id], "zh" if _zh(request) else "en"))
+            (q, q.label(answers[q.id], language))
             for q in found.activity.questions
             if q.id in answers
         ],  # fmt: skip
         "change_url": reverse("guidance:scenario", args=[found.code])
         + "?"
         + answers_to_query(found, answers),
-        "qr": mark_safe(qr),  # noqa: S308 - segno's own SVG markup of our URL
+        "qr": mark_safe(qr_svg(url)),  # noqa: S308 - segno's own SVG markup of our URL
         "url": url,
-        "cache_key": f"{token}|{guide_version_key()}",
         "pdf_url": reverse("guidance:sheet_pdf", args=[token]),
         "forms_url": reverse("guidance:forms_pdf", args=[token]),
     }
-    if not as_pdf:
-        return render(request, "guidance/sheet.html", context)
-    language = getattr(request, "LANGUAGE_CODE", "en")
-    key = {"scenario": found.code, "answers": answers, "lang": language,
-           "catalogue": guide_version_key(), "url": url}  # fmt: skip
-    pdf = render_pdf("guidance/sheet_pdf.html", context, key, "sheet")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{found.code}.pdf"'
-    return response
 
 
 def _zh(request: HttpRequest) -> bool:
