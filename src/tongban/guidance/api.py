@@ -132,14 +132,19 @@ def resolve(request: HttpRequest, body: ResolveIn):
     """The plan for a scenario and answers; invalid answers are named in the problem."""
     guide = _guide()
     scenario = guide.scenarios.get(body.scenario)
-    if scenario is None:
-        return problem(request, 422, "No such scenario.", errors=[
-            {"field": "scenario", "message": f"unknown scenario {body.scenario!r}"}])  # fmt: skip
-    answers, errors = validate_answers(scenario, body.answers)
-    if errors:
-        listed = [{"field": f"answers.{k}", "message": v} for k, v in errors.items()]
-        return problem(request, 422, "Some answers are not valid.", errors=listed)
+    answers, errors = validate_answers(scenario, body.answers) if scenario else ({}, {})
+    if scenario is None or errors:
+        return _invalid(request, body.scenario if scenario is None else None, errors)
     return _plan(guide, body.scenario, answers)
+
+
+def _invalid(request: HttpRequest, unknown_scenario: str | None, errors: dict):
+    """A 422 problem naming the unknown scenario or each invalid answer."""
+    if unknown_scenario is not None:
+        listed = [{"field": "scenario", "message": f"unknown scenario {unknown_scenario!r}"}]
+        return problem(request, 422, "No such scenario.", errors=listed)
+    listed = [{"field": f"answers.{k}", "message": v} for k, v in errors.items()]
+    return problem(request, 422, "Some answers are not valid.", errors=listed)
 
 
 @router.get("/guidance/sheets/{token}", response={200: PlanOut, 404: Problem, 503: Problem})
@@ -174,12 +179,9 @@ def what_if(request: HttpRequest, body: WhatIfIn):
     guide = _guide()
     scenario = guide.scenarios.get(body.scenario)
     if scenario is None:
-        return problem(request, 422, "No such scenario.", errors=[
-            {"field": "scenario", "message": f"unknown scenario {body.scenario!r}"}])  # fmt: skip
+        return _invalid(request, body.scenario, {})
     answers, errors = validate_answers(scenario, body.answers)
     changed, wrong = validate_answers(scenario, {body.question: body.value})
-    errors |= wrong
-    if errors:
-        listed = [{"field": f"answers.{k}", "message": v} for k, v in errors.items()]
-        return problem(request, 422, "Some answers are not valid.", errors=listed)
+    if errors or wrong:
+        return _invalid(request, None, errors | wrong)
     return guide.what_if(scenario, answers, body.question, changed[body.question])

@@ -9,6 +9,7 @@ Format: docs/guidance-format.md. No Django here: matters come in as catalogue re
 from pathlib import Path
 from typing import Any
 
+from tongban.catalogue.loader import _Reader as CatalogueReader
 from tongban.catalogue.yamlfile import ContentError, ContentErrors, Mapping, read
 
 from .conditions import ALWAYS, Compiled, ConditionError, compile_condition
@@ -35,27 +36,14 @@ MULTI_TESTS = {"has", "any_of"}
 NUMBER_TESTS = {"gte", "gt", "lte", "lt"}
 
 
-class _Reader:
+class _Reader(CatalogueReader):
+    """The catalogue loader's reader (errors with line, keys of a record) plus the
+    guidance's own texts and conditions."""
+
     def __init__(self, path: Path):
-        self.file = str(path)
-        self.errors: list[ContentError] = []
+        super().__init__(str(path))
 
-    def error(self, node: Any, key: str, message: str) -> None:
-        line = node.line_of(key) if isinstance(node, Mapping) else 0
-        self.errors.append(ContentError(self.file, line, key, message))
-
-    def keys(self, node: Any, what: str, required: set[str], optional: set[str]) -> bool:
-        if not isinstance(node, Mapping):
-            self.errors.append(ContentError(self.file, 0, "", f"each {what} must be a mapping"))
-            return False
-        for key in node:
-            if key not in required | optional:
-                self.error(node, str(key), f"unknown key in {what}")
-        for key in sorted(required - set(node)):
-            self.error(node, key, f"missing in {what}")
-        return required <= set(node)
-
-    def text(self, node: Mapping, key: str, *, required: bool = True) -> dict[str, str] | None:
+    def pair(self, node: Mapping, key: str, *, required: bool = True) -> dict[str, str] | None:
         value = node.get(key)
         if value is None:
             if required:
@@ -114,7 +102,7 @@ class _Reader:
 
 def _question(reader: _Reader, node: Any, seen: dict[str, Question]) -> Question | None:
     optional = {"options", "unit", "min", "max", "shown_if", "help"}
-    if not reader.keys(node, "question", {"id", "kind", "text"}, optional):
+    if not reader.record(node, "question", {"id", "kind", "text"}, optional):
         return None
     qid, kind = node["id"], node["kind"]
     if not isinstance(qid, str) or qid in seen:
@@ -130,8 +118,8 @@ def _question(reader: _Reader, node: Any, seen: dict[str, Question]) -> Question
             reader.error(node, "options", "a choice question needs at least two options")
             raw = []
         for option in raw:
-            if reader.keys(option, "option", {"value", "text"}, set()):
-                options.append(Option(str(option["value"]), reader.text(option, "text")))
+            if reader.record(option, "option", {"value", "text"}, set()):
+                options.append(Option(str(option["value"]), reader.pair(option, "text")))
         if len({o.value for o in options}) != len(options):
             reader.error(node, "options", "option values repeat")
     elif "options" in node:
@@ -139,10 +127,10 @@ def _question(reader: _Reader, node: Any, seen: dict[str, Question]) -> Question
     question = Question(
         id=qid,
         kind=kind,
-        text=reader.text(node, "text"),
+        text=reader.pair(node, "text"),
         options=tuple(options),
-        unit=reader.text(node, "unit", required=kind == NUMBER),
-        help=reader.text(node, "help", required=False),
+        unit=reader.pair(node, "unit", required=kind == NUMBER),
+        help=reader.pair(node, "help", required=False),
         line=node.line,
     )
     if kind == NUMBER:
@@ -160,7 +148,7 @@ def _activity(path: Path, licences: dict, matters: dict[str, dict], codes: set[s
     reader = _Reader(path)
     doc = read(path)
     required = {"code", "kind", "icon", "name", "licences", "questions", "scenarios", "matters"}
-    if not reader.keys(doc, "activity", required, ACTIVITY_KEYS - required):
+    if not reader.record(doc, "activity", required, ACTIVITY_KEYS - required):
         return None, reader.errors
     if doc["kind"] not in ("business", "life"):
         reader.error(doc, "kind", "business or life")
@@ -173,13 +161,13 @@ def _activity(path: Path, licences: dict, matters: dict[str, dict], codes: set[s
         if question is not None:
             questions[question.id] = question
     activity = Activity(
-        code=doc["code"], name=reader.text(doc, "name"), kind=doc["kind"], icon=doc["icon"],
+        code=doc["code"], name=reader.pair(doc, "name"), kind=doc["kind"], icon=doc["icon"],
         licences=tuple(doc["licences"] or ()), questions=list(questions.values()),
         rules=[], materials=[], precautions=[],
-        description=reader.text(doc, "description", required=False),
+        description=reader.pair(doc, "description", required=False),
     )  # fmt: skip
     for node in doc["matters"] or []:
-        if not reader.keys(node, "matter rule", {"matter", "why"}, {"when", "after", "excludes"}):
+        if not reader.record(node, "matter rule", {"matter", "why"}, {"when", "after", "excludes"}):
             continue
         for key in ("matter", "after", "excludes"):
             for code in node.get(key) if isinstance(node.get(key), list) else [node.get(key)]:
@@ -187,12 +175,12 @@ def _activity(path: Path, licences: dict, matters: dict[str, dict], codes: set[s
                     reader.error(node, key, f"no matter {code!r} in the catalogue")
         activity.rules.append(MatterRule(
             matter=node["matter"], when=reader.condition(node, "when", questions),
-            why=reader.text(node, "why"), after=tuple(node.get("after", ())),
+            why=reader.pair(node, "why"), after=tuple(node.get("after", ())),
             excludes=tuple(node.get("excludes", ())), line=node.line,
         ))  # fmt: skip
     ruled = {r.matter for r in activity.rules}
     for node in doc.get("materials") or []:
-        if not reader.keys(node, "material rule", {"matter", "material", "include"}, {"when"}):
+        if not reader.record(node, "material rule", {"matter", "material", "include"}, {"when"}):
             continue
         matter = matters.get(node["matter"])
         if node["matter"] not in ruled or matter is None:
@@ -206,13 +194,13 @@ def _activity(path: Path, licences: dict, matters: dict[str, dict], codes: set[s
             when=reader.condition(node, "when", questions), line=node.line,
         ))  # fmt: skip
     for node in doc.get("precautions") or []:
-        if reader.keys(node, "precaution", {"text"}, {"when", "basis"}):
+        if reader.record(node, "precaution", {"text"}, {"when", "basis"}):
             activity.precautions.append(Precaution(
-                text=reader.text(node, "text"), when=reader.condition(node, "when", questions),
-                basis=reader.text(node, "basis", required=False), line=node.line,
+                text=reader.pair(node, "text"), when=reader.condition(node, "when", questions),
+                basis=reader.pair(node, "basis", required=False), line=node.line,
             ))  # fmt: skip
     for node in doc["scenarios"] or []:
-        if not reader.keys(node, "scenario", {"code", "name"}, {"description", "preset"}):
+        if not reader.record(node, "scenario", {"code", "name"}, {"description", "preset"}):
             continue
         if node["code"] in codes:
             reader.error(node, "code", f"scenario code {node['code']!r} is used twice")
@@ -227,8 +215,8 @@ def _activity(path: Path, licences: dict, matters: dict[str, dict], codes: set[s
             except ValueError as error:
                 reader.error(node, "preset", f"{qid}: {error}")
         activity.scenarios.append(Scenario(
-            code=node["code"], name=reader.text(node, "name"),
-            description=reader.text(node, "description", required=False), activity=activity,
+            code=node["code"], name=reader.pair(node, "name"),
+            description=reader.pair(node, "description", required=False), activity=activity,
             preset=preset, line=node.line,
         ))  # fmt: skip
     return activity, reader.errors
@@ -244,11 +232,11 @@ def read_guidance(folder: Path, matters: dict[str, dict]) -> Guide:
     if not isinstance(doc, list):
         raise ContentErrors([ContentError(str(path), 0, "", "missing or not a list")])
     for node in doc:
-        if reader.keys(node, "licence", {"code", "name", "matters"}, set()):
+        if reader.record(node, "licence", {"code", "name", "matters"}, set()):
             for code in node["matters"]:
                 if code not in matters:
                     reader.error(node, "matters", f"no matter {code!r} in the catalogue")
-            licences[node["code"]] = {"name": reader.text(node, "name"), "matters": node["matters"]}
+            licences[node["code"]] = {"name": reader.pair(node, "name"), "matters": node["matters"]}
     errors += reader.errors
     activities, codes = [], set()
     for file in sorted((folder / "activities").glob("*.yaml")):

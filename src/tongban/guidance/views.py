@@ -110,10 +110,7 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
     guide = _guide(request)
     if guide is None:
         return _unavailable(request)
-    decoded = read_sheet_token(token)
-    found = guide.scenarios.get(decoded[0]) if decoded else None
-    if found is None:
-        raise Http404("this link is not valid")
+    found, raw = _sheet_of(guide, token)
     language = "zh" if _zh(request) else "en"
     if not as_pdf:
         analytics.count(found.code, "sheet")
@@ -122,17 +119,26 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
         key = "guidance-sheet:" + hashlib.sha256(stamp).hexdigest()
         body = cache.get(key)
         if body is None:
-            context = _sheet_context(request, guide, found, decoded[1], token, language)
+            context = _sheet_context(request, guide, found, raw, token, language)
             body = render_to_string("guidance/_sheet.html", context, request)
             cache.set(key, body, 3600)
         return render(request, "guidance/sheet.html", {"scenario": found, "body": body})
-    context = _sheet_context(request, guide, found, decoded[1], token, language)
+    context = _sheet_context(request, guide, found, raw, token, language)
     pdf_key = {"scenario": found.code, "answers": context["answers_given"], "lang": language,
                "catalogue": guide_version_key(), "url": context["url"]}  # fmt: skip
     pdf = render_pdf("guidance/sheet_pdf.html", context, pdf_key, "sheet")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{found.code}.pdf"'
     return response
+
+
+def _sheet_of(guide: Guide, token: str) -> tuple:
+    """The scenario and raw answers a sheet token carries, or 404 for a bad link."""
+    decoded = read_sheet_token(token)
+    found = guide.scenarios.get(decoded[0]) if decoded else None
+    if found is None:
+        raise Http404("this link is not valid")
+    return found, decoded[1]
 
 
 def _sheet_context(request, guide: Guide, found, raw: dict, token: str, language: str) -> dict:
@@ -191,11 +197,8 @@ def forms_pdf(request: HttpRequest, token: str) -> HttpResponse:
     guide = _guide(request)
     if guide is None:
         return _unavailable(request)
-    decoded = read_sheet_token(token)
-    found = guide.scenarios.get(decoded[0]) if decoded else None
-    if found is None:
-        raise Http404("this link is not valid")
-    answers, _ = validate_answers(found, decoded[1])
+    found, raw = _sheet_of(guide, token)
+    answers, _ = validate_answers(found, raw)
     plan = guide.resolve(found, answers)
     language = "zh" if _zh(request) else "en"
     profile = applicant_profile(request.user)
