@@ -87,8 +87,9 @@ def main() -> None:
         server.wait()
     print(f"""## Guidance over HTTP ({datetime.now(UTC):%Y-%m-%d})
 
-Command: `make bench` (`.venv/bin/python bench/throughput.py`): gunicorn, {WORKERS} workers, DEBUG off,
-SQLite; wrk {THREADS} threads, {CONNECTIONS} connections, {DURATION} each, on the same machine.
+Command: `make bench` (`.venv/bin/python bench/throughput.py`): gunicorn, {WORKERS} workers,
+DEBUG off, SQLite; wrk {THREADS} threads, {CONNECTIONS} connections, {DURATION} each,
+on the same machine.
 
 | endpoint | requests/s | share of the bare view |
 |---|---|---|

@@ -100,6 +100,14 @@ class _Reader(CatalogueReader):
             self.error(holder, key, f"{question.id!r} is answered true or false")
 
 
+def _flag(reader: _Reader, node: Mapping) -> bool:
+    """``unverified: true`` marks a rule whose basis is not confirmed by an official text."""
+    value = node.get("unverified", False)
+    if not isinstance(value, bool):
+        reader.error(node, "unverified", "true or false")
+    return value is True
+
+
 def _question(reader: _Reader, node: Any, seen: dict[str, Question]) -> Question | None:
     optional = {"options", "unit", "min", "max", "shown_if", "help"}
     if not reader.record(node, "question", {"id", "kind", "text"}, optional):
@@ -167,7 +175,8 @@ def _activity(path: Path, licences: dict, matters: dict[str, dict], codes: set[s
         description=reader.pair(doc, "description", required=False),
     )  # fmt: skip
     for node in doc["matters"] or []:
-        if not reader.record(node, "matter rule", {"matter", "why"}, {"when", "after", "excludes"}):
+        optional = {"when", "after", "excludes", "unverified"}
+        if not reader.record(node, "matter rule", {"matter", "why"}, optional):
             continue
         for key in ("matter", "after", "excludes"):
             for code in node.get(key) if isinstance(node.get(key), list) else [node.get(key)]:
@@ -177,6 +186,7 @@ def _activity(path: Path, licences: dict, matters: dict[str, dict], codes: set[s
             matter=node["matter"], when=reader.condition(node, "when", questions),
             why=reader.pair(node, "why"), after=tuple(node.get("after", ())),
             excludes=tuple(node.get("excludes", ())), line=node.line,
+            unverified=_flag(reader, node),
         ))  # fmt: skip
     ruled = {r.matter for r in activity.rules}
     for node in doc.get("materials") or []:
@@ -194,10 +204,11 @@ def _activity(path: Path, licences: dict, matters: dict[str, dict], codes: set[s
             when=reader.condition(node, "when", questions), line=node.line,
         ))  # fmt: skip
     for node in doc.get("precautions") or []:
-        if reader.record(node, "precaution", {"text"}, {"when", "basis"}):
+        if reader.record(node, "precaution", {"text"}, {"when", "basis", "unverified"}):
             activity.precautions.append(Precaution(
                 text=reader.pair(node, "text"), when=reader.condition(node, "when", questions),
                 basis=reader.pair(node, "basis", required=False), line=node.line,
+                unverified=_flag(reader, node),
             ))  # fmt: skip
     for node in doc["scenarios"] or []:
         if not reader.record(node, "scenario", {"code", "name"}, {"description", "preset"}):

@@ -87,6 +87,7 @@ class MatterRule:
     after: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
     line: int = 0
+    unverified: bool = False
 
     def __post_init__(self) -> None:
         self.reads = tuple(sorted(self.when.questions))
@@ -109,6 +110,7 @@ class Precaution:
     when: Compiled
     basis: Text | None = None
     line: int = 0
+    unverified: bool = False
 
 
 @dataclass
@@ -144,6 +146,7 @@ class PlannedMatter:
     why: list[Text]
     triggers: list[tuple[str, Any]]  # (question id, answer) that made the rule hold
     order: int
+    unverified: bool = False
 
 
 @dataclass
@@ -253,10 +256,12 @@ class Guide:
             planned = chosen.get(rule.matter)
             if planned is None:
                 chosen[rule.matter] = PlannedMatter(
-                    rule.matter, self.matters[rule.matter], [rule.why], triggers, 0
-                )
+                    rule.matter, self.matters[rule.matter], [rule.why], triggers, 0,
+                    rule.unverified,
+                )  # fmt: skip
             else:
                 planned.why.append(rule.why)
+                planned.unverified = planned.unverified or rule.unverified
                 planned.triggers += [t for t in triggers if t not in planned.triggers]
         rank = self._rank[activity.code]
         matters = sorted(chosen.values(), key=lambda p: rank[p.code])

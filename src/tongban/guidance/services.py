@@ -202,6 +202,7 @@ def plan_data(guide: Guide, plan: Plan) -> dict[str, Any]:
                 "city_wide": m.record["city_wide"],
                 "online": "online" in m.record["channels"],
                 "why": m.why,
+                "unverified": m.unverified,
                 "because": [
                     {
                         "question": q,
@@ -227,7 +228,9 @@ def plan_data(guide: Guide, plan: Plan) -> dict[str, Any]:
             }
             for x in plan.materials
         ],
-        "precautions": [{"text": p.text, "basis": p.basis} for p in plan.precautions],
+        "precautions": [
+            {"text": p.text, "basis": p.basis, "unverified": p.unverified} for p in plan.precautions
+        ],
         "funnel": {
             "generic_items": plan.generic_items,
             "kept": plan.kept_items,
