@@ -24,7 +24,9 @@ class Command(BaseCommand):
             except ContentErrors as errors:
                 raise CommandError(str(errors)) from None
             accounts = create_demo_accounts()
+        catalogue = counts.pop("catalogue")
         self.stdout.write(", ".join(f"{n} {what}" for what, n in counts.items()))
+        self.stdout.write(f"catalogue: {catalogue}")
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for account, user in accounts:
             where = user.centre or user.department or ""
