@@ -1,7 +1,7 @@
 """Reading the published catalogue: the version served, search and filters."""
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -58,7 +58,6 @@ class MatterFilter:
     city_wide: bool | None = None
     on_the_spot: bool | None = None
     online: bool | None = None
-    active: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
