@@ -15,6 +15,12 @@ def localized(obj: object, field: str) -> str:
     return english or getattr(obj, f"{field}_zh", "") or ""
 
 
+def pair(obj: object, field: str) -> dict[str, str] | None:
+    """``{"en": obj.<field>_en, "zh": obj.<field>_zh}``, or None when both are empty."""
+    en, zh = getattr(obj, f"{field}_en"), getattr(obj, f"{field}_zh")
+    return {"en": en, "zh": zh} if (en or zh) else None
+
+
 class InLanguage:
     """A model attribute reading the ``<name>_en`` / ``<name>_zh`` pair in the active language."""
 

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from .bilingual import pair
 from .loader import _Reader
 from .models import Audience, Channel, CounterKind, Event, Material, Matter
 from .yamlfile import ContentError, Mapping, read
@@ -330,7 +331,7 @@ def read_catalogue(
     from .models import EvidenceType, Theme
 
     evidence = {
-        e.code: {"name": {"en": e.name_en, "zh": e.name_zh}, "issuer": _pair(e, "issuer")}
+        e.code: {"name": {"en": e.name_en, "zh": e.name_zh}, "issuer": pair(e, "issuer")}
         for e in EvidenceType.objects.all()
     }
     evidence.update({e["code"]: e for e in files.evidence_types})
@@ -354,8 +355,3 @@ def read_catalogue(
                 files.matters.append(matter)
         errors.extend(reader.errors)
     return files
-
-
-def _pair(obj: Any, field: str) -> dict[str, str] | None:
-    en, zh = getattr(obj, f"{field}_en"), getattr(obj, f"{field}_zh")
-    return {"en": en, "zh": zh} if (en or zh) else None

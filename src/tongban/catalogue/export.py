@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from django.db.models import Q
 
+from .bilingual import pair
 from .models import (
     CatalogueVersion,
     Department,
@@ -217,18 +218,13 @@ def _yaml_matter(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _pair(obj: Any, field: str) -> dict[str, str] | None:
-    en, zh = getattr(obj, f"{field}_en"), getattr(obj, f"{field}_zh")
-    return {"en": en, "zh": zh} if (en or zh) else None
-
-
 def _organisations(district: Region) -> dict[str, Any]:
     city = district.parent
     tree = {
-        "city": {"code": city.code, "name": _pair(city, "name")},
-        "district": {"code": district.code, "name": _pair(district, "name")},
+        "city": {"code": city.code, "name": pair(city, "name")},
+        "district": {"code": district.code, "name": pair(district, "name")},
         "subdistricts": [
-            {"code": r.code, "kind": r.kind, "name": _pair(r, "name")}
+            {"code": r.code, "kind": r.kind, "name": pair(r, "name")}
             for r in district.children.order_by("code")
         ],
     }
@@ -236,11 +232,11 @@ def _organisations(district: Region) -> dict[str, Any]:
         _drop_empty(
             {
                 "code": d.code,
-                "name": _pair(d, "name"),
+                "name": pair(d, "name"),
                 "short_name_zh": d.short_name_zh,
                 "credit_code": d.credit_code,
                 "phone": d.phone,
-                "address": _pair(d, "address"),
+                "address": pair(d, "address"),
                 "unverified": d.unverified,
             }
         )
@@ -255,9 +251,9 @@ def _organisations(district: Region) -> dict[str, Any]:
                 "code": c.code,
                 "kind": c.kind,
                 "region": c.region.code if c.region_id != district.pk else None,
-                "name": _pair(c, "name"),
-                "address": _pair(c, "address"),
-                "hours": _pair(c, "hours"),
+                "name": pair(c, "name"),
+                "address": pair(c, "address"),
+                "hours": pair(c, "hours"),
                 "phone": c.phone,
                 "unverified": c.unverified,
             }
@@ -278,8 +274,8 @@ def yaml_folder(version: CatalogueVersion, folder: Path) -> list[Path]:
         _drop_empty(
             {
                 "code": e.code,
-                "name": _pair(e, "name"),
-                "issuer": _pair(e, "issuer"),
+                "name": pair(e, "name"),
+                "issuer": pair(e, "issuer"),
                 "personal": e.personal or None,
                 "unverified": e.unverified,
             }
@@ -287,11 +283,11 @@ def yaml_folder(version: CatalogueVersion, folder: Path) -> list[Path]:
         for e in EvidenceType.objects.all()
     ]
     documents["themes.yaml"] = [
-        {"code": t.code, "audience": t.audience, "name": _pair(t, "name")}
+        {"code": t.code, "audience": t.audience, "name": pair(t, "name")}
         for t in Theme.objects.all()
     ]
     documents["events.yaml"] = [
-        {"code": e.code, "kind": e.kind, "name": _pair(e, "name")} for e in Event.objects.all()
+        {"code": e.code, "kind": e.kind, "name": pair(e, "name")} for e in Event.objects.all()
     ]
     by_department: dict[str, list] = {}
     for matter in matters_of(version):

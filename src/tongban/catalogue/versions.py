@@ -18,6 +18,7 @@ from django.utils import timezone
 from tongban.audit.models import AuditEntry
 from tongban.audit.services import record as audit
 
+from .bilingual import pair
 from .models import (
     CatalogueVersion,
     Department,
@@ -60,9 +61,9 @@ def _lines(items: list[dict[str, str]], lang: str) -> str:
     return "\n".join(item[lang] for item in items)
 
 
-def _pair_fields(prefix: str, pair: dict[str, str] | None) -> dict[str, str]:
-    pair = pair or {"en": "", "zh": ""}
-    return {f"{prefix}_en": pair["en"], f"{prefix}_zh": pair["zh"]}
+def _pair_fields(prefix: str, texts: dict[str, str] | None) -> dict[str, str]:
+    texts = texts or {"en": "", "zh": ""}
+    return {f"{prefix}_en": texts["en"], f"{prefix}_zh": texts["zh"]}
 
 
 def create_version(
@@ -191,11 +192,6 @@ def _fee_row(matter: Matter, position: int, fee: dict) -> Fee:
     )
 
 
-def _pair(obj: Any, prefix: str) -> dict[str, str] | None:
-    en, zh = getattr(obj, f"{prefix}_en"), getattr(obj, f"{prefix}_zh")
-    return {"en": en, "zh": zh} if (en or zh) else None
-
-
 def _items(obj: Any, prefix: str) -> list[dict[str, str]]:
     en = [line for line in getattr(obj, f"{prefix}_en").splitlines() if line.strip()]
     zh = [line for line in getattr(obj, f"{prefix}_zh").splitlines() if line.strip()]
@@ -224,12 +220,12 @@ def records(version: CatalogueVersion) -> list[dict[str, Any]]:
 def matter_record(m: Matter) -> dict[str, Any]:
     result = None
     if m.result_name_en or m.result_name_zh:
-        result = {"name": _pair(m, "result_name"), "validity_months": m.result_validity_months}
+        result = {"name": pair(m, "result_name"), "validity_months": m.result_validity_months}
     return {
         "code": m.code,
         "basic_code": m.basic_code,
-        "name": _pair(m, "name"),
-        "description": _pair(m, "description"),
+        "name": pair(m, "name"),
+        "description": pair(m, "description"),
         "type": m.type,
         "level": m.level,
         "department": m.department.code,
@@ -242,9 +238,9 @@ def matter_record(m: Matter) -> dict[str, Any]:
         "kind": m.kind,
         "fees": [
             {
-                "name": _pair(f, "name"),
+                "name": pair(f, "name"),
                 "amount": None if f.amount is None else str(f.amount.quantize(Decimal("0.01"))),
-                "basis": _pair(f, "basis"),
+                "basis": pair(f, "basis"),
             }
             for f in m.fees.all()
         ],
@@ -262,14 +258,14 @@ def matter_record(m: Matter) -> dict[str, Any]:
         "materials": [
             {
                 "evidence": x.evidence.code if x.evidence else None,
-                "name": _pair(x, "name"),
+                "name": pair(x, "name"),
                 "originals": x.originals,
                 "copies": x.copies,
                 "required": x.required,
                 "principal": x.principal,
                 "format": x.format,
-                "issuer": _pair(x, "issuer"),
-                "note": _pair(x, "note"),
+                "issuer": pair(x, "issuer"),
+                "note": pair(x, "note"),
                 "unverified": x.unverified,
             }
             for x in m.materials.all()

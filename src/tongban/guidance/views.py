@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from tongban.catalogue.bilingual import prefers_chinese
 from tongban.catalogue.yamlfile import ContentErrors
 
 from . import analytics
@@ -82,9 +83,10 @@ def scenario(request: HttpRequest, code: str) -> HttpResponse:
     if found is None:
         raise Http404("no such scenario")
     answers, errors = answers_from_query(found, request.GET)
-    answers, _ = guide.clean(found, answers)
-    plan = guide.resolve(found, answers)
-    visible = guide.visible(found, answers)
+    plan = guide.resolve(found, answers)  # drops answers whose question is hidden
+    answers = plan.answers
+    questions = {q.id: q for q in found.activity.questions}
+    visible = [questions[qid] for qid in plan.visible]
     if not answers:
         analytics.count(code, "start")
     elif plan.missing:
@@ -111,7 +113,7 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
     if guide is None:
         return _unavailable(request)
     found, raw = _sheet_of(guide, token)
-    language = "zh" if _zh(request) else "en"
+    language = "zh" if prefers_chinese() else "en"
     if not as_pdf:
         analytics.count(found.code, "sheet")
         # A token's sheet never changes within a guide version: render its body once.
@@ -165,10 +167,6 @@ def _sheet_context(request, guide: Guide, found, raw: dict, token: str, language
     }
 
 
-def _zh(request: HttpRequest) -> bool:
-    return (getattr(request, "LANGUAGE_CODE", "en") or "en").startswith("zh")
-
-
 @permission_required("catalogue.change_matter")
 def graph(request: HttpRequest, code: str) -> HttpResponse:
     """For editors: the activity's funnel drawn as a graph."""
@@ -178,7 +176,7 @@ def graph(request: HttpRequest, code: str) -> HttpResponse:
     found = guide.activities.get(code)
     if found is None:
         raise Http404("no such activity")
-    language = "zh" if _zh(request) else "en"
+    language = "zh" if prefers_chinese() else "en"
     drawn = svg(found, language)
     context = {
         "activity": found,
@@ -200,7 +198,7 @@ def forms_pdf(request: HttpRequest, token: str) -> HttpResponse:
     found, raw = _sheet_of(guide, token)
     answers, _ = validate_answers(found, raw)
     plan = guide.resolve(found, answers)
-    language = "zh" if _zh(request) else "en"
+    language = "zh" if prefers_chinese() else "en"
     profile = applicant_profile(request.user)
     filled = fill(guide, plan, guide_forms(), profile, language)
     context = {"scenario": found, "activity": found.activity, "forms": filled}
