@@ -70,3 +70,4 @@ bench: install
 	$(BIN)/python bench/catalogue.py
 	$(BIN)/python bench/guidance.py
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/applications.py

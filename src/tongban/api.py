@@ -8,6 +8,9 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from .applications.api import case_problem
+from .applications.api import router as applications_router
+from .applications.services import CaseError
 from .catalogue.api import router as catalogue_router
 from .guidance.api import router as guidance_router
 from .problems import PROBLEM_CONTENT_TYPE, UNEXPECTED, problem
@@ -67,6 +70,9 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied):
     return problem(request, 403, "You may not do this.")
 
 
+api.add_exception_handler(CaseError, case_problem)
+
+
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception):
     logger.exception("API error on %s", request.path)
@@ -97,3 +103,4 @@ def health(request: HttpRequest):
 
 api.add_router("/", catalogue_router)
 api.add_router("/", guidance_router)
+api.add_router("/", applications_router)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tongban.accounts",
     "tongban.catalogue",
     "tongban.guidance",
+    "tongban.applications",
     "tongban.audit",
 ]
 
@@ -181,6 +182,28 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+
+# --- applications -----------------------------------------------------------
+# Applicants' documents live outside the web root and are served only through a view
+# that checks who asks. Every upload streams to a temporary file, never to memory, and
+# stops being read once it passes the size limit (uploads.LimitedUploadHandler).
+TONGBAN_UPLOAD_DIR = Path(os.environ.get("TONGBAN_UPLOAD_DIR", VAR_DIR / "uploads"))
+TONGBAN_UPLOAD_MAX_BYTES = int(os.environ.get("TONGBAN_UPLOAD_MAX_MB", "10")) * 1024 * 1024
+TONGBAN_UPLOAD_MAX_PAGES = int(os.environ.get("TONGBAN_UPLOAD_MAX_PAGES", "50"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+FILE_UPLOAD_HANDLERS = ["tongban.applications.uploads.LimitedUploadHandler"]
+# The key and certificate that sign issued certificates; made on first use when absent.
+TONGBAN_SIGNING_DIR = Path(os.environ.get("TONGBAN_SIGNING_DIR", VAR_DIR / "signing"))
+# Where the public site lives: the QR codes of issued certificates point here.
+TONGBAN_PUBLIC_URL = os.environ.get(
+    "TONGBAN_PUBLIC_URL",
+    "http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}",
+)
+# Drafts not submitted are removed after this many days; the applicant is warned before.
+TONGBAN_DRAFT_DAYS = int(os.environ.get("TONGBAN_DRAFT_DAYS", "30"))
+TONGBAN_DRAFT_WARNING_DAYS = int(os.environ.get("TONGBAN_DRAFT_WARNING_DAYS", "7"))
+# Working days a tolerated missing material may be supplied in (容缺补正).
+TONGBAN_SUPPLEMENT_DAYS = int(os.environ.get("TONGBAN_SUPPLEMENT_DAYS", "5"))
 
 # --- security -------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from tongban import views
 from tongban.api import api
+from tongban.applications import views as application_views
 from tongban.audit.views import log as audit_log
 from tongban.catalogue.views import matter, organisations, services
 
@@ -14,6 +15,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("organisations/", organisations, name="organisations"),
     path("guide/", include("tongban.guidance.urls")),
+    path("", include("tongban.applications.urls")),
+    path("verify/", application_views.verify, name="verify_form"),
+    path(
+        "verify/issuing-certificate.pem",
+        application_views.issuing_certificate,
+        name="verify_key",
+    ),
+    path("verify/<str:serial>/", application_views.verify, name="verify"),
     path("services/", services, name="services"),
     path("services/<slug:code>/", matter, name="matter"),
     path("services/<slug:code>/print/", matter, {"printable": True}, name="matter_print"),

@@ -45,7 +45,17 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (
             _("Staff"),
-            {"fields": ("centre", "department", "groups", "is_active", "is_staff", "is_superuser")},
+            {
+                "fields": (
+                    "centre",
+                    "counter",
+                    "department",
+                    "groups",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                )
+            },
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -40,6 +40,12 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("service centre"),
     )
+    counter = models.CharField(
+        _("counter kind"),
+        max_length=20,
+        blank=True,
+        help_text=_("For a clerk: the kind of counter they accept at; blank for any."),
+    )
     department = models.ForeignKey(
         "catalogue.Department",
         models.PROTECT,

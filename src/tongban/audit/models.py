@@ -25,6 +25,7 @@ class AuditEntry(models.Model):
         LOGIN_FAILED = "login_failed", _("failed to log in")
         LOAD = "load", _("loaded catalogue content")
         PUBLISH = "publish", _("published")
+        TRANSITION = "transition", _("moved a case on")
 
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
     at = models.DateTimeField(_("when"))

@@ -124,7 +124,9 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
             context = _sheet_context(request, guide, found, raw, token, language)
             body = render_to_string("guidance/_sheet.html", context, request)
             cache.set(key, body, 3600)
-        return render(request, "guidance/sheet.html", {"scenario": found, "body": body})
+        return render(
+            request, "guidance/sheet.html", {"scenario": found, "body": body, "token": token}
+        )
     context = _sheet_context(request, guide, found, raw, token, language)
     pdf_key = {"scenario": found.code, "answers": context["answers_given"], "lang": language,
                "catalogue": guide_version_key(), "url": context["url"]}  # fmt: skip

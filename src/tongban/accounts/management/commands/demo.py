@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tongban.accounts.demo import DEMO_PASSWORD, create_demo_accounts
+from tongban.applications.demo import create_demo_cases
 from tongban.audit.context import acting_as
 from tongban.catalogue.loader import load_districts
 from tongban.catalogue.yamlfile import ContentErrors
@@ -24,9 +25,13 @@ class Command(BaseCommand):
             except ContentErrors as errors:
                 raise CommandError(str(errors)) from None
             accounts = create_demo_accounts()
+            cases = create_demo_cases()
         catalogue = counts.pop("catalogue")
         self.stdout.write(", ".join(f"{n} {what}" for what, n in counts.items()))
         self.stdout.write(f"catalogue: {catalogue}")
+        if cases:
+            numbers = ", ".join(f"{c.number} ({c.state})" for c in cases)
+            self.stdout.write(f"demo applications of jingan.fresh: {numbers}")
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for account, user in accounts:
             where = user.centre or user.department or ""

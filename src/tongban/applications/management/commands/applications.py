@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from tongban.applications.delivery import track_all
+from tongban.applications.services import expire_drafts, remind_reviewers
+from tongban.audit.context import acting_as
+
+
+class Command(BaseCommand):
+    help = "Applications: the periodic work (run `tick` every few minutes, e.g. from cron)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("tick", help="warn and expire drafts, remind reviewers, track parcels")
+
+    def handle(self, *args, action: str, **options):
+        with acting_as(None):
+            warned, expired = expire_drafts()
+            reminded = remind_reviewers()
+            moved = track_all()
+        self.stdout.write(
+            f"drafts warned {warned}, expired {expired}; review tasks reminded {reminded}; "
+            f"parcels moved {moved}"
+        )

@@ -1,0 +1,291 @@
+"""An application for one or more matters, its documents, review tasks, results and delivery.
+
+States change only through ``services`` (the allowed moves are in ``states``).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tongban.catalogue.bilingual import InLanguage
+
+from . import states
+
+
+def _choices(machine: states.Machine) -> list[tuple[str, str]]:
+    return [(s, s) for s in sorted(machine.states)]
+
+
+class Document(models.Model):
+    """One file in an applicant's evidence vault: uploaded once, reused with consent."""
+
+    class Origin(models.TextChoices):
+        UPLOAD = "upload", _("uploaded")
+        ISSUED = "issued", _("issued by tongban")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="documents")
+    evidence = models.CharField(_("evidence type"), max_length=80, blank=True)
+    title_en = models.CharField(_("what it is (English)"), max_length=200)
+    title_zh = models.CharField(_("what it is (Chinese)"), max_length=200)
+    name = models.CharField(_("file name"), max_length=130)
+    path = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=40)
+    pages = models.PositiveIntegerField(default=1)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.UPLOAD)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    title = InLanguage()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "evidence"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.name})"
+
+
+class Application(models.Model):
+    number = models.CharField(_("case number"), max_length=24, unique=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="applications"
+    )
+    centre = models.ForeignKey(
+        "catalogue.ServiceCentre", models.PROTECT, related_name="applications"
+    )
+    version = models.ForeignKey("catalogue.CatalogueVersion", models.PROTECT, related_name="+")
+    counter = models.CharField(_("accepting counter"), max_length=20)
+    title_en = models.CharField(max_length=200)
+    title_zh = models.CharField(max_length=200)
+    scenario = models.CharField(max_length=80, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("application data"), default=dict, blank=True)
+    state = models.CharField(
+        max_length=12, choices=_choices(states.APPLICATION), default=states.APPLICATION.initial
+    )
+    commitment_at = models.DateTimeField(_("commitment signed"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    delivery_method = models.CharField(max_length=10, default="pickup")
+    delivery_address = models.CharField(max_length=300, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True)
+
+    title = InLanguage()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["applicant", "-created_at"]),
+            models.Index(fields=["centre", "state", "-submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ApplicationMatter(models.Model):
+    """A matter applied for: its review task in the department's inbox once accepted."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="matters")
+    matter = models.ForeignKey("catalogue.Matter", models.PROTECT, related_name="+")
+    department = models.ForeignKey("catalogue.Department", models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+    state = models.CharField(
+        max_length=12, choices=_choices(states.REVIEW), default=states.REVIEW.initial
+    )
+    started_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    due_confirmed = models.BooleanField(default=True)
+    paused_on = models.DateField(null=True, blank=True)
+    paused_days = models.PositiveIntegerField(default=0)
+    reminded_on = models.DateField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "matter"], name="one_task_per_matter")
+        ]
+        # The inboxes read only accepted matters (started_on set); drafts' tasks stay out
+        # of these indexes, so a department's tab is a short range scan at any volume.
+        indexes = [
+            models.Index(
+                fields=["department", "state", "due_on", "id"],
+                condition=models.Q(started_on__isnull=False),
+                name="review_inbox",
+            ),
+            models.Index(
+                fields=["department", "-decided_at", "-id"],
+                condition=models.Q(started_on__isnull=False, decided_at__isnull=False),
+                name="review_decided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.number} {self.matter.code}"
+
+
+class ApplicationMaterial(models.Model):
+    """One line of the merged document list: served by one document for all its matters."""
+
+    class Status(models.TextChoices):
+        MISSING = "missing", _("missing")
+        PROVIDED = "provided", _("provided")
+        TOLERATED = "tolerated", _("missing, to be supplied (容缺)")
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="materials")
+    key = models.CharField(max_length=200)
+    evidence = models.CharField(max_length=80, blank=True)
+    name_en = models.CharField(max_length=200)
+    name_zh = models.CharField(max_length=200)
+    principal = models.BooleanField(default=False)
+    matter_codes = models.JSONField(default=list)
+    originals = models.PositiveSmallIntegerField(default=0)
+    copies = models.PositiveSmallIntegerField(default=0)
+    document = models.ForeignKey(
+        Document, models.PROTECT, null=True, blank=True, related_name="uses"
+    )
+    reused = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.MISSING)
+    due_on = models.DateField(null=True, blank=True)
+    supplied_at = models.DateTimeField(null=True, blank=True)
+
+    name = InLanguage()
+
+    class Meta:
+        ordering = ["-principal", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "key"], name="one_line_per_material")
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class SupplementRequest(models.Model):
+    """A reviewer asks for materials or a correction; the task's clock pauses meanwhile."""
+
+    task = models.ForeignKey(ApplicationMatter, models.CASCADE, related_name="supplements")
+    material_keys = models.JSONField(default=list)
+    reason = models.TextField()
+    due_on = models.DateField()
+    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+
+    def __str__(self) -> str:
+        return f"supplement for {self.task}"
+
+
+class Note(models.Model):
+    """Something said on an application.
+
+    Messages pass between applicant and staff; comments and inspection records are read
+    by the staff of every department on the application, not by the applicant.
+    """
+
+    class Kind(models.TextChoices):
+        MESSAGE = "message", _("message")
+        COMMENT = "comment", _("comment between departments")
+        INSPECTION = "inspection", _("site inspection")
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="notes")
+    task = models.ForeignKey(
+        ApplicationMatter, models.CASCADE, null=True, blank=True, related_name="notes"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.application_id}"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
+    application = models.ForeignKey(
+        Application, models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    text_en = models.CharField(max_length=300)
+    text_zh = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    text = InLanguage()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text_en
+
+
+class IssuedDocument(models.Model):
+    """A certificate for an approved matter, or the decision letter of a refusal."""
+
+    class Kind(models.TextChoices):
+        CERTIFICATE = "certificate", _("certificate")
+        REFUSAL = "refusal", _("decision letter")
+
+    serial = models.CharField(max_length=32, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    task = models.OneToOneField(ApplicationMatter, models.PROTECT, related_name="issued")
+    holder = models.CharField(max_length=200)
+    scope = models.TextField(blank=True)
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    issued_at = models.DateTimeField()
+    path = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.serial
+
+
+class Delivery(models.Model):
+    class Method(models.TextChoices):
+        PICKUP = "pickup", _("pick up at the delivery counter")
+        POST = "post", _("by post (EMS)")
+
+    application = models.OneToOneField(Application, models.CASCADE, related_name="delivery")
+    method = models.CharField(max_length=10, choices=Method.choices)
+    state = models.CharField(
+        max_length=12, choices=_choices(states.DELIVERY), default=states.DELIVERY.initial
+    )
+    pickup_code = models.CharField(max_length=8, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    carrier = models.CharField(max_length=20, blank=True)
+    tracking_number = models.CharField(max_length=40, blank=True)
+    events = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"delivery of {self.application_id}"

@@ -1,0 +1,104 @@
+"""The state machines of a case, in one place: which move leads from which state to which.
+
+Services call ``move`` before they change a state; nothing else decides what is allowed.
+Pure Python, so the stateful property test and the pages read the same table.
+"""
+
+from dataclasses import dataclass
+
+
+class IllegalTransition(Exception):
+    """An action that the current state does not allow."""
+
+    def __init__(self, machine: str, state: str, action: str):
+        self.machine, self.state, self.action = machine, state, action
+        super().__init__(f"{machine}: cannot {action} when {state}")
+
+
+@dataclass(frozen=True)
+class Machine:
+    name: str
+    initial: str
+    final: frozenset[str]
+    # action -> (states it may start from, state it leads to)
+    moves: dict[str, tuple[frozenset[str], str]]
+
+    def move(self, state: str, action: str) -> str:
+        """The state after the action, or IllegalTransition."""
+        sources, target = self.moves.get(action, (frozenset(), ""))
+        if state not in sources:
+            raise IllegalTransition(self.name, state, action)
+        return target
+
+    def allowed(self, state: str) -> list[str]:
+        return [action for action, (sources, _) in self.moves.items() if state in sources]
+
+    @property
+    def states(self) -> set[str]:
+        found = {self.initial} | set(self.final)
+        for sources, target in self.moves.values():
+            found |= sources | {target}
+        return found
+
+
+def _machine(name: str, initial: str, final: set[str], moves: dict[str, tuple[set[str], str]]):
+    return Machine(
+        name, initial, frozenset(final), {a: (frozenset(s), t) for a, (s, t) in moves.items()}
+    )
+
+
+# An application: filled in once, accepted at one window, decided matter by matter,
+# issued together (一窗受理、分类审批、统一出证).
+APPLICATION = _machine(
+    "application",
+    "draft",
+    {"rejected", "withdrawn", "expired", "completed"},
+    {
+        "submit": ({"draft"}, "submitted"),
+        "expire": ({"draft"}, "expired"),
+        "accept": ({"submitted"}, "in_review"),
+        "reject": ({"submitted"}, "rejected"),
+        "withdraw": ({"submitted", "in_review"}, "withdrawn"),
+        # Taken by the system when the last review task is decided.
+        "conclude": ({"in_review"}, "decided"),
+        "issue": ({"decided"}, "issued"),
+        "complete": ({"issued"}, "completed"),
+    },
+)
+
+# One matter of an accepted application, in the inbox of its department's reviewers.
+# While a supplement is owed the clock is paused.
+REVIEW = _machine(
+    "review",
+    "reviewing",
+    {"approved", "refused", "withdrawn"},
+    {
+        "request_supplement": ({"reviewing"}, "supplement"),
+        "supply": ({"supplement"}, "reviewing"),
+        "approve": ({"reviewing"}, "approved"),
+        "refuse": ({"reviewing", "supplement"}, "refused"),
+        "withdraw": ({"reviewing", "supplement"}, "withdrawn"),
+    },
+)
+
+# The results of an issued application on their way to the applicant.
+DELIVERY = _machine(
+    "delivery",
+    "preparing",
+    {"collected", "delivered"},
+    {
+        "make_ready": ({"preparing", "returned"}, "ready"),
+        "collect": ({"ready"}, "collected"),
+        "dispatch": ({"preparing"}, "dispatched"),
+        "carry": ({"dispatched"}, "in_transit"),
+        "deliver": ({"dispatched", "in_transit"}, "delivered"),
+        "return": ({"dispatched", "in_transit"}, "returned"),
+    },
+)
+
+MACHINES = {m.name: m for m in (APPLICATION, REVIEW, DELIVERY)}
+
+# States in which an application is still the applicant's to change.
+EDITABLE = {"draft"}
+# Review states that are decisions.
+DECIDED = {"approved", "refused", "withdrawn"}

@@ -1,0 +1,353 @@
+"""Applicant pages: start, fill once, upload once, submit, follow, supply, rate; public verify.
+
+Views stay thin: every rule is in ``services`` and ``access``. Each action is a plain POST
+that redirects back, so everything works without JavaScript.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tongban.audit.services import record_read
+from tongban.catalogue.models import Matter
+from tongban.catalogue.queries import public_version
+from tongban.guidance.services import current_guide, read_sheet_token
+
+from . import access, issuing, services, signing
+from .models import Application, Document, IssuedDocument, Note, Notification
+from .services import CaseError
+from .uploads import open_stored
+
+
+def _back(application: Application, anchor: str = "") -> HttpResponse:
+    url = reverse("applications:detail", args=[application.number])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _case_error(request: HttpRequest, error: CaseError) -> None:
+    messages.error(request, str(error.message))
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    if not access.is_applicant(request.user):
+        return redirect("accounts:staff")
+    applications = access.visible_applications(request.user).order_by("-created_at", "-pk")
+    page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+    return render(request, "applications/list.html", {"page": page, "unread": unread})
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    """Start from a guidance sheet (all its matters) or from one matter's guide page."""
+    version = public_version()
+    try:
+        if request.POST.get("sheet"):
+            application = _start_from_sheet(request, version)
+        else:
+            matter = Matter.objects.filter(version=version, code=request.POST.get("matter")).first()
+            if matter is None:
+                raise Http404("no such matter")
+            application = services.start_from_matter(request.user, matter)
+    except CaseError as error:
+        _case_error(request, error)
+        back = request.POST.get("back", "")
+        safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+        return redirect(back if back and safe else "applications:list")
+    messages.success(request, _("Your application %(number)s is started. It is saved as you go.")
+                     % {"number": application.number})  # fmt: skip
+    return _back(application)
+
+
+def _start_from_sheet(request: HttpRequest, version) -> Application:
+    guide, found = current_guide(), read_sheet_token(request.POST["sheet"])
+    if guide is None or found is None or found[0] not in guide.scenarios:
+        raise CaseError(_("This sheet link has expired: please answer the questions again."))
+    scenario = guide.scenarios[found[0]]
+    plan = guide.resolve(scenario, found[1])
+    if not plan.complete:
+        raise CaseError(_("Answer every question of the sheet before applying."))
+    return services.start_from_plan(request.user, version, guide, plan)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    if not access.is_applicant(request.user):
+        return redirect("applications:case", number=number)
+    application = access.own_application(request.user, number)
+    return render(request, "applications/detail.html", _context(application))
+
+
+def _context(application: Application, errors: dict | None = None, data: dict | None = None):
+    draft = application.state == "draft"
+    materials = list(application.materials.select_related("document"))
+    tasks = list(application.matters.select_related("matter", "department"))
+    findings = services.precheck(application) if draft else []
+    values = data if data is not None else application.data
+    open_requests = [r for t in tasks for r in t.supplements.all() if r.answered_at is None]
+    return {
+        "application": application,
+        "draft": draft,
+        "fields": [
+            (f, values.get(f.key, ""), (errors or {}).get(f.key))
+            for f in services.fields_for(application)
+        ],  # fmt: skip
+        "materials": materials,
+        "offers": services.vault_offers(application) if draft else {},
+        "findings": findings,
+        "blocking": [f for f in findings if f.level == "error"],
+        "tolerable": [f for f in findings if f.level == "tolerable"],
+        "tasks": [(t, services.clock(t)) for t in tasks],
+        "requests": open_requests,
+        "requested_keys": {k for r in open_requests for k in r.material_keys},
+        "notes": application.notes.filter(kind=Note.Kind.MESSAGE).select_related("author"),
+        "issued": IssuedDocument.objects.filter(task__application=application).select_related(
+            "task__matter"
+        ),
+        "delivery": getattr(application, "delivery", None),
+        "timeline": services.timeline(application),
+        "today": services.today(),
+    }
+
+
+@login_required
+@require_POST
+def save_data(request: HttpRequest, number: str) -> HttpResponse:
+    application = access.own_application(request.user, number)
+    raw = {f.key: request.POST.get(f.key, "") for f in services.fields_for(application)}
+    try:
+        errors = services.save_data(application, request.user, raw)
+    except CaseError as error:
+        _case_error(request, error)
+        return _back(application)
+    if errors:
+        context = _context(application, errors, raw)
+        return render(request, "applications/detail.html", context, status=422)
+    messages.success(request, _("Saved."))
+    return _back(application, "materials")
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, number: str) -> HttpResponse:
+    application = access.own_application(request.user, number)
+    key = request.POST.get("material", "")
+    too_large = getattr(request, "upload_errors", {}).get("file")
+    if too_large:
+        messages.error(request, str(too_large))
+        return _back(application, "materials")
+    source = request.FILES.get("file")
+    if source is None:
+        messages.error(request, _("Choose a file to upload."))
+        return _back(application, "materials")
+    try:
+        valid_until = _date(request.POST.get("valid_until", ""))
+        services.upload(application, request.user, key, source, source.name, valid_until)
+    except CaseError as error:
+        _case_error(request, error)
+    else:
+        messages.success(request, _("Uploaded: %(name)s.") % {"name": source.name})
+    return _back(application, "materials")
+
+
+def _date(value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CaseError(_("Give the date as YYYY-MM-DD."), "valid_until") from None
+
+
+def _act(request: HttpRequest, number: str, anchor: str, action, done: str = "") -> HttpResponse:
+    """Run one service action on the applicant's own application and go back to the page."""
+    application = access.own_application(request.user, number)
+    try:
+        action(application, request.POST)
+    except CaseError as error:
+        _case_error(request, error)
+    else:
+        if done:
+            messages.success(request, done)
+    return _back(application, anchor)
+
+
+def _number(value: str, field: str, message: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise CaseError(message, field) from None
+
+
+@login_required
+@require_POST
+def reuse(request: HttpRequest, number: str) -> HttpResponse:
+    def use(application, post):
+        message = _("Choose a document of your vault.")
+        document = _number(post.get("document", ""), "document", message)
+        services.reuse(application, request.user, post.get("material", ""), document)
+
+    done = _("The document from your vault is used for this material.")
+    return _act(request, number, "materials", use, done)
+
+
+@login_required
+@require_POST
+def remove(request: HttpRequest, number: str) -> HttpResponse:
+    def remove_it(application, post):
+        services.remove_document(application, request.user, post.get("material", ""))
+
+    return _act(request, number, "materials", remove_it)
+
+
+@login_required
+@require_POST
+def delivery(request: HttpRequest, number: str) -> HttpResponse:
+    def choose(application, post):
+        method, address = post.get("method", ""), post.get("address", "")
+        services.set_delivery(application, request.user, method, address)
+
+    return _act(request, number, "delivery", choose, _("Delivery saved."))
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, number: str) -> HttpResponse:
+    application = access.own_application(request.user, number)
+    try:
+        findings = services.submit(application, request.user,
+                                   commitment=request.POST.get("commitment") == "yes")  # fmt: skip
+    except CaseError as error:
+        _case_error(request, error)
+        return _back(application, "submit")
+    if any(f.level == "error" for f in findings):
+        messages.error(request, _("The pre-check found problems: correct them and submit again."))
+        return _back(application, "submit")
+    messages.success(request, _("Submitted. Your case number is %(number)s.")
+                     % {"number": application.number})  # fmt: skip
+    return _back(application)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    def withdraw_it(application, post):
+        services.withdraw(application, request.user, post.get("reason", ""))
+
+    return _act(request, number, "", withdraw_it)
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    def send(application, post):
+        services.answer_supplement(application, request.user, pk, post.get("answer", ""))
+
+    return _act(request, number, "progress", send, _("Sent: the department's clock runs again."))
+
+
+@login_required
+@require_POST
+def message(request: HttpRequest, number: str) -> HttpResponse:
+    def write(application, post):
+        services.add_note(application, request.user, Note.Kind.MESSAGE, post.get("body", ""))
+
+    return _act(request, number, "messages", write)
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, number: str) -> HttpResponse:
+    def rate_it(application, post):
+        stars = _number(post.get("stars", ""), "stars", _("Give 1 to 5 stars."))
+        services.rate(application, request.user, stars, post.get("comment", ""))
+
+    return _act(request, number, "rating", rate_it, _("Thank you for rating the service."))
+
+
+def _file(path: str, name: str, content_type: str) -> FileResponse:
+    try:
+        handle = open_stored(path)
+    except FileNotFoundError:
+        raise Http404("file missing") from None
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    found = access.document_for(request.user, pk)
+    if found.owner_id != request.user.pk:
+        record_read(request.user, found, ["file"])
+    return _file(found.path, found.name, found.content_type)
+
+
+@login_required
+@require_GET
+def issued_pdf(request: HttpRequest, number: str, serial: str) -> HttpResponse:
+    application = access.application_for(request.user, number)
+    found = IssuedDocument.objects.filter(serial=serial, task__application=application).first()
+    if found is None:
+        raise Http404("no such document")
+    return _file(found.path, f"{found.serial}.pdf", "application/pdf")
+
+
+@login_required
+@require_GET
+def vault(request: HttpRequest) -> HttpResponse:
+    documents = Document.objects.filter(owner=request.user)
+    return render(request, "applications/vault.html",
+                  {"documents": documents, "today": services.today()})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    mine_ = Notification.objects.filter(user=request.user)
+    if request.method == "POST":
+        mine_.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("applications:notifications")
+    return render(request, "applications/notifications.html",
+                  {"notifications": mine_.select_related("application")[:200]})  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, serial: str = "") -> HttpResponse:
+    """Public: is this certificate genuine and valid? By serial (the QR code) or by file."""
+    serial = serial or request.GET.get("serial", "").strip()
+    context: dict = {"serial": serial}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or getattr(request, "upload_errors", {}):
+            context["file_error"] = _("Choose the PDF file to check (at most 10 MB).")
+        else:
+            context["file_check"] = issuing.check_file(b"".join(upload.chunks()))
+    elif serial:
+        context["found"] = issuing.check_serial(serial)
+        context["looked_up"] = True
+    status = 404 if context.get("looked_up") and not context.get("found") else 200
+    return render(request, "applications/verify.html", context, status=status)
+
+
+@require_GET
+def issuing_certificate(request: HttpRequest) -> HttpResponse:
+    """tongban's public signing certificate, for checking issued PDFs offline."""
+    pem = signing.issuing_certificate_pem()
+    response = HttpResponse(pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="tongban-issuing-certificate.pem"'
+    return response

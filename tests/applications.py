@@ -1,0 +1,52 @@
+"""Helpers for the application tests: a supermarket case, files, moving a case along."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
+
+from tongban.applications import services
+from tongban.catalogue.queries import public_version
+from tongban.guidance.services import current_guide
+
+SUPERMARKET = {
+    "registered": True,
+    "sells": ["chilled", "produce"],
+    "makes_food": True,
+    "drugs": "none",
+    "devices": [],
+    "signboard": True,
+}
+
+
+def pdf_file(name: str = "document.pdf", pages: int = 1) -> SimpleUploadedFile:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/pdf")
+
+
+def supermarket_plan(answers: dict | None = None):
+    guide = current_guide()
+    scenario = guide.scenarios["supermarket-small"]
+    return guide, guide.resolve(scenario, {**SUPERMARKET, **(answers or {})})
+
+
+def start_supermarket(user):
+    guide, plan = supermarket_plan()
+    return services.start_from_plan(user, public_version(), guide, plan)
+
+
+def fill_and_upload(application, user, *, leave_out: str | None = None):
+    """Complete the shared data and upload every material except ``leave_out``."""
+    contact = {"address": "1 Gonghe Road", "phone": "13800138000", "full_name": "Liu Yang"}
+    services.save_data(application, user, {**application.data, **contact})
+    for line in application.materials.all():
+        if line.key != leave_out:
+            services.upload(application, user, line.key, pdf_file(f"{line.key}.pdf"), "x.pdf")
+
+
+def tolerable_key(application) -> str:
+    return application.materials.filter(principal=False).values_list("key", flat=True).first()
