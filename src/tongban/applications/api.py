@@ -791,6 +791,7 @@ def submit(request: HttpRequest, number: str, body: SubmitIn):
 def withdraw(request: HttpRequest, number: str, body: ReasonIn):
     application = access.own_application(request.user, number)
     services.withdraw(application, request.user, body.reason)
+    application.refresh_from_db()
     return _detail(application, request.user)
 
 
@@ -928,6 +929,7 @@ def accept(request: HttpRequest, number: str):
 def reject(request: HttpRequest, number: str, body: ReasonIn):
     application = access.application_for(request.user, number)
     services.reject(application, request.user, body.reason)
+    application.refresh_from_db()
     return _detail(application, request.user)
 
 

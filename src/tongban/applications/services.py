@@ -508,9 +508,12 @@ def submit(application: Application, user, *, commitment: bool = False) -> list[
 
 def withdraw(application: Application, user, reason: str = "") -> None:
     with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
         _move(application, states.APPLICATION, "withdraw", user, reason=reason[:2000])
         for task in application.matters.exclude(state__in=states.DECIDED):
             _close_requests(task, "withdrawn")
+            if task.paused_on:
+                _resume_clock(task)
             _move(task, states.REVIEW, "withdraw", user, decided_at=now())
 
 
@@ -587,6 +590,7 @@ def reject(application: Application, clerk, reason: str) -> None:
         raise CaseError(_("Give the reason for rejecting, so the applicant can act on it."),
                         "reason")  # fmt: skip
     with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
         _move(application, states.APPLICATION, "reject", clerk, reason=reason.strip()[:2000])
         notify(application.applicant, application,
                _("Application %(number)s was not accepted: %(reason)s"),
@@ -598,11 +602,14 @@ def reject(application: Application, clerk, reason: str) -> None:
 
 def _reviewing(task: ApplicationMatter, user) -> ApplicationMatter:
     access.require(access.is_reviewer(user) and user.department_id == task.department_id)
-    return (
+    task = (
         ApplicationMatter.objects.select_for_update()
         .select_related("application", "matter")
         .get(pk=task.pk)
     )
+    if task.application.state != "in_review":
+        raise CaseError(_("This matter is not under review."))
+    return task
 
 
 def overdue_tolerated(
@@ -662,7 +669,8 @@ def refuse(task: ApplicationMatter, reviewer, reason: str) -> None:
 
 
 def _after_decision(task: ApplicationMatter) -> None:
-    application = task.application
+    # Locked, so two last decisions at once cannot both miss each other.
+    application = Application.objects.select_for_update().get(pk=task.application_id)
     notify(application.applicant, application,
            _("%(matter)s: the department has decided (%(state)s)."),
            matter=task.matter.name_en, state=task.state)  # fmt: skip

@@ -392,7 +392,9 @@ INBOX_TABS = {
 def inbox_tasks(user, tab: str, day: date) -> QuerySet[ApplicationMatter]:
     """One tab of a reviewer's inbox, by due date: one query on (department, state, due_on)."""
     tasks = access.review_tasks(user)
-    running = Q(state="reviewing", paused_on__isnull=True)
+    # A paused task is in "supplement", so "reviewing" alone means the clock runs; the
+    # count then reads the partial index only.
+    running = Q(state="reviewing")
     if tab == "supplement":
         tasks = tasks.filter(state="supplement")
     elif tab == "decided":
