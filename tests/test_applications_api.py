@@ -228,7 +228,6 @@ def test_a_draft_by_matter_with_vault_reuse_removal_delivery_and_withdrawal(act,
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"
-    download.close()
     removed = ok(client.delete(f"{API}{url}/materials?{urlencode({'material': line['key']})}"))
     assert removed["status"] == "missing" and removed["document"] is None
     unknown = is_problem(post(client, f"{url}/reuse", {"material": "nope", "document": 1}), 422)
@@ -486,7 +485,6 @@ def test_staff_reads_of_personal_data_are_audited(act, case):
     ok(client.get(f"{API}/applications/{case['number']}"))
     download = client.get(f"{API}/documents/{case['document']}")
     assert download.status_code == 200
-    download.close()
     assert reads.count() == before + 2
     ok(act("jingan.fresh").get(f"{API}/applications/{case['number']}"))
     assert reads.count() == before + 2  # the applicant's own reads are not
