@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
@@ -39,7 +39,7 @@ from .models import (
 )
 from .notify import both
 from .services import CaseError
-from .uploads import open_stored, sanitise_filename
+from .uploads import stored_file_response
 
 router = Router(tags=["applications"], auth=django_auth)
 
@@ -552,7 +552,7 @@ _ACTORS = {"submit": "applicant", "withdraw": "applicant", "accept": "counter",
 def _actions(application: Application, user) -> list[str]:
     roles = {
         "applicant": application.applicant_id == user.pk,
-        "counter": services._may_accept(user, application),
+        "counter": services.may_accept(user, application),
         "issuer": access.is_centre_staff(user, application),
     }
     found = ["edit"] if roles["applicant"] and application.state in states.EDITABLE else []
@@ -581,19 +581,6 @@ def _review_detail(task: ApplicationMatter, user) -> dict:
 def _findings(findings) -> list[dict]:
     return [{"level": f.level, "message": f.message, "field": f.field, "material": f.material,
              "matters": list(f.matters)} for f in findings]  # fmt: skip
-
-
-def _file(path: str, name: str, content_type: str) -> FileResponse:
-    try:
-        handle = open_stored(path)
-    except FileNotFoundError:
-        raise Http404("file missing") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=sanitise_filename(name), content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 FILE_RESPONSE = {
@@ -839,7 +826,7 @@ def issued_pdf(request: HttpRequest, number: str, serial: str):
     found = _issued_of(application).filter(serial=serial).first()
     if found is None:
         raise Http404("no such document")
-    return _file(found.path, f"{found.serial}.pdf", "application/pdf")
+    return stored_file_response(found.path, f"{found.serial}.pdf", "application/pdf")
 
 
 @router.get(
@@ -852,7 +839,7 @@ def download(request: HttpRequest, document_id: int):
     found = access.document_for(request.user, document_id)
     if found.owner_id != request.user.pk:
         record_read(request.user, found, ["file"])
-    return _file(found.path, found.name, found.content_type)
+    return stored_file_response(found.path, found.name, found.content_type)
 
 
 @router.get(

@@ -41,6 +41,17 @@ class CaseError(Exception):
         super().__init__(str(message))
 
 
+def parse_day(value: str, field: str) -> date | None:
+    """A date typed as YYYY-MM-DD, None when empty, or a CaseError naming the field."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CaseError(_("Give the date as YYYY-MM-DD."), field) from None
+
+
 def today() -> date:
     return timezone.localdate()
 
@@ -542,7 +553,7 @@ def expire_drafts(moment=None) -> tuple[int, int]:
 # --- acceptance (一窗受理) ---------------------------------------------------------
 
 
-def _may_accept(user, application: Application) -> bool:
+def may_accept(user, application: Application) -> bool:
     return (
         access.is_clerk(user)
         and user.centre_id == application.centre_id
@@ -552,7 +563,7 @@ def _may_accept(user, application: Application) -> bool:
 
 @transaction.atomic
 def accept(application: Application, clerk) -> None:
-    access.require(_may_accept(clerk, application))
+    access.require(may_accept(clerk, application))
     application = Application.objects.select_for_update().get(pk=application.pk)
     _accept(application, clerk)
 
@@ -585,7 +596,7 @@ def _reviewers(department_id: int):
 
 
 def reject(application: Application, clerk, reason: str) -> None:
-    access.require(_may_accept(clerk, application))
+    access.require(may_accept(clerk, application))
     if not reason.strip():
         raise CaseError(_("Give the reason for rejecting, so the applicant can act on it."),
                         "reason")  # fmt: skip

@@ -129,16 +129,6 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def _date(value: str, field: str) -> date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CaseError(_("Give the date as YYYY-MM-DD."), field) from None
-
-
 # --- acceptance at the counter (一窗受理) -----------------------------------------------
 
 
@@ -241,7 +231,7 @@ def _case_context(user, application: Application) -> dict:
         "delivery": parcel,
         "delivery_state": state_label(parcel.state) if parcel else "",
         "events": _events(parcel),
-        "may_accept": application.state == "submitted" and services._may_accept(user, application),
+        "may_accept": application.state == "submitted" and services.may_accept(user, application),
         "may_issue": application.state == "decided" and centre_staff,
         "may_collect": bool(
             parcel
@@ -502,7 +492,7 @@ def _days(value: str) -> int:
 
 
 def _approve(task: ApplicationMatter, user, post) -> str:
-    valid_until = _date(post.get("valid_until", ""), "valid_until")
+    valid_until = services.parse_day(post.get("valid_until", ""), "valid_until")
     services.approve(task, user, valid_until=valid_until, scope=post.get("scope", ""))
     return _("Approved. The result is issued with the others once every matter is decided.")
 

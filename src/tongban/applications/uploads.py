@@ -28,6 +28,7 @@ from typing import IO, Protocol
 
 from django.conf import settings
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
+from django.http import FileResponse, Http404
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -428,3 +429,17 @@ class LimitedUploadHandler(TemporaryFileUploadHandler):
         if file is not None:
             file.close()  # a TemporaryUploadedFile deletes itself when closed
         raise SkipFile(f"{self.field_name}: over {self.limit} bytes")
+
+
+def stored_file_response(path: str, name: str, content_type: str) -> FileResponse:
+    """A stored file as a download; callers check who may have it first."""
+    try:
+        handle = open_stored(path)
+    except FileNotFoundError:
+        raise Http404("file missing") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=sanitise_filename(name), content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -4,12 +4,10 @@ Views stay thin: every rule is in ``services`` and ``access``. Each action is a 
 that redirects back, so everything works without JavaScript.
 """
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +23,7 @@ from tongban.guidance.services import current_guide, read_sheet_token
 from . import access, issuing, services, signing
 from .models import Application, Document, IssuedDocument, Note, Notification
 from .services import CaseError
-from .uploads import open_stored
+from .uploads import stored_file_response
 
 
 def _back(application: Application, anchor: str = "") -> HttpResponse:
@@ -153,22 +151,13 @@ def upload(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, _("Choose a file to upload."))
         return _back(application, "materials")
     try:
-        valid_until = _date(request.POST.get("valid_until", ""))
+        valid_until = services.parse_day(request.POST.get("valid_until", ""), "valid_until")
         services.upload(application, request.user, key, source, source.name, valid_until)
     except CaseError as error:
         _case_error(request, error)
     else:
         messages.success(request, _("Uploaded: %(name)s.") % {"name": source.name})
     return _back(application, "materials")
-
-
-def _date(value: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CaseError(_("Give the date as YYYY-MM-DD."), "valid_until") from None
 
 
 def _act(request: HttpRequest, number: str, anchor: str, action, done: str = "") -> HttpResponse:
@@ -277,24 +266,13 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
     return _act(request, number, "rating", rate_it, _("Thank you for rating the service."))
 
 
-def _file(path: str, name: str, content_type: str) -> FileResponse:
-    try:
-        handle = open_stored(path)
-    except FileNotFoundError:
-        raise Http404("file missing") from None
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     found = access.document_for(request.user, pk)
     if found.owner_id != request.user.pk:
         record_read(request.user, found, ["file"])
-    return _file(found.path, found.name, found.content_type)
+    return stored_file_response(found.path, found.name, found.content_type)
 
 
 @login_required
@@ -304,7 +282,7 @@ def issued_pdf(request: HttpRequest, number: str, serial: str) -> HttpResponse:
     found = IssuedDocument.objects.filter(serial=serial, task__application=application).first()
     if found is None:
         raise Http404("no such document")
-    return _file(found.path, f"{found.serial}.pdf", "application/pdf")
+    return stored_file_response(found.path, f"{found.serial}.pdf", "application/pdf")
 
 
 @login_required
