@@ -105,8 +105,9 @@ def measure_pages(generated: dict) -> dict:
 
     from tongban.accounts.models import User
     from tongban.applications import access, services
-    from tongban.applications.models import Application, Notification
+    from tongban.applications.models import Application
     from tongban.applications.staff_views import INBOX_PER_PAGE, CappedPaginator, inbox_tasks
+    from tongban.notifications.models import Notification
 
     reviewer = User.objects.get(username="reviewer.market")
     day = services.today()

@@ -47,7 +47,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tongban.applications import access, delivery, issuing, services, states, workdays
+from tongban.applications import access, delivery, issuing, services, states
 from tongban.applications.models import (
     Application,
     ApplicationMaterial,
@@ -55,11 +55,13 @@ from tongban.applications.models import (
     Delivery,
     Document,
     IssuedDocument,
-    Notification,
     SupplementRequest,
 )
-from tongban.applications.services import CaseError
 from tongban.audit.models import AuditEntry
+from tongban.core import workdays
+from tongban.core.machine import Machine
+from tongban.core.moves import CaseError
+from tongban.notifications.models import Notification
 
 from .applications import fill_and_upload, pdf_file, start_supermarket, tolerable_key
 
@@ -95,7 +97,7 @@ REVIEWERS = ("right", "right", "right", "right", "right", "right", "other depart
              "not on the case", "clerk")  # fmt: skip
 
 
-def _legal(machine: states.Machine, state: str, action: str) -> bool:
+def _legal(machine: Machine, state: str, action: str) -> bool:
     return state in machine.moves[action][0]
 
 

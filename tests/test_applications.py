@@ -5,11 +5,13 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tongban.applications import delivery, issuing, services, signing, workdays
+from tongban.applications import delivery, issuing, services, signing
 from tongban.applications.models import ApplicationMaterial, Document
 from tongban.audit.models import AuditEntry
 from tongban.catalogue.models import Matter
 from tongban.catalogue.queries import public_version
+from tongban.core import workdays
+from tongban.core.moves import CaseError
 
 from .applications import fill_and_upload, pdf_file, start_supermarket, tolerable_key
 
@@ -34,7 +36,7 @@ def test_supermarket_from_sheet_to_certificates_by_post(demo_catalogue):
 
     left_out = tolerable_key(application)
     fill_and_upload(application, applicant, leave_out=left_out)
-    with pytest.raises(services.CaseError):
+    with pytest.raises(CaseError):
         services.submit(application, applicant)  # the commitment is not signed
     findings = services.submit(application, applicant, commitment=True)
     assert [f.material for f in findings] == [left_out]
@@ -65,7 +67,7 @@ def test_supermarket_from_sheet_to_certificates_by_post(demo_catalogue):
                  "jingan-greening": "reviewer.green"}  # fmt: skip
     every = list(application.matters.select_related("department"))
     for task in every:
-        with pytest.raises(services.CaseError):
+        with pytest.raises(CaseError):
             issuing.issue(application, demo_catalogue["manager"])  # not all decided yet
         services.approve(task, demo_catalogue[reviewers[task.department.code]], scope="Retail")
     application.refresh_from_db()
@@ -119,7 +121,7 @@ def test_overdue_tolerated_material_blocks_approval(demo_catalogue, monkeypatch)
     later = line.due_on + timedelta(days=1)
     monkeypatch.setattr(services, "today", lambda: later)
     assert services.overdue_tolerated(task)
-    with pytest.raises(services.CaseError):
+    with pytest.raises(CaseError):
         services.approve(task, reviewer)
 
 
@@ -146,7 +148,7 @@ def test_the_vault_offers_a_document_for_the_next_application(demo_catalogue):
     line.refresh_from_db()
     assert line.status == ApplicationMaterial.Status.PROVIDED and line.reused
     other = demo_catalogue["li.ming"]
-    with pytest.raises(services.CaseError):
+    with pytest.raises(CaseError):
         services.reuse(second, other, line.key, offers[line.key][0].pk)
 
 

@@ -5,7 +5,7 @@ from tongban.audit.models import AuditEntry
 from tongban.catalogue.loader import load_districts
 from tongban.catalogue.models import CatalogueVersion
 from tongban.catalogue.queries import public_version
-from tongban.catalogue.yamlfile import ContentErrors
+from tongban.core.yamlfile import ContentErrors
 
 from .catalogue.sample import sample_folder
 

@@ -7,7 +7,7 @@ from tongban.catalogue.loader import load_districts
 from tongban.catalogue.models import CatalogueVersion, Matter
 from tongban.catalogue.queries import public_version
 from tongban.catalogue.versions import records
-from tongban.catalogue.yamlfile import ContentErrors
+from tongban.core.yamlfile import ContentErrors
 
 from .catalogue.sample import MATTER, sample_folder
 

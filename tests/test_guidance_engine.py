@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from tongban.catalogue.content import read_catalogue
-from tongban.catalogue.yamlfile import ContentErrors
+from tongban.catalogue.content import Known, read_catalogue
+from tongban.core.yamlfile import ContentErrors
 from tongban.guidance.checks import check
 from tongban.guidance.content import read_guidance
 
@@ -28,7 +28,7 @@ def matters(db):
     if not _records:
         departments = {d["code"] for d in yaml.safe_load((DATA / "departments.yaml").read_text())}
         errors = []
-        files = read_catalogue(DATA, departments, errors)
+        files = read_catalogue(DATA, Known(departments), errors)
         assert not errors, errors
         _records.update({m["code"]: m for m in files.matters})
     return _records

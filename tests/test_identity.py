@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
-from tongban.accounts.identity import clean_credit_code, clean_resident_id, mask_resident_id
+from tongban.core.identity import clean_credit_code, clean_resident_id, mask_resident_id
 
 GOOD_ID = "310106198503154216"
 GOOD_CREDIT_CODE = "91310106MA1FL0A2K8"

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from tongban.audit.models import AuditEntry
 from tongban.catalogue.loader import load_districts
 from tongban.catalogue.models import Department, Region, ServiceCentre
-from tongban.catalogue.yamlfile import ContentErrors
+from tongban.core.yamlfile import ContentErrors
 
 from .conftest import DATA
 

@@ -162,13 +162,6 @@ def test_the_key_is_made_once_when_many_start_at_once(tmp_path):
     assert sorted(p.name for p in directory.iterdir()) == ["certificate.pem", "key.pem"]
 
 
-def test_a_published_file_is_never_overwritten(tmp_path):
-    (tmp_path / "key.pem").write_bytes(b"first")
-    signing._publish(tmp_path / "key.pem", b"second", mode=0o600)
-    assert (tmp_path / "key.pem").read_bytes() == b"first"
-    assert [p.name for p in tmp_path.iterdir()] == ["key.pem"]  # no temporary file left
-
-
 def test_a_key_without_its_certificate_gets_one(signing_dir):
     """A process that died between writing the key and the certificate: the key is kept."""
     signing._load(signing_dir)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tongban.applications.workdays import (
+from tongban.core.workdays import (
     add_working_days,
     calendar_confirmed,
     is_working_day,

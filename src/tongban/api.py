@@ -10,8 +10,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .applications.api import case_problem
 from .applications.api import router as applications_router
-from .applications.services import CaseError
 from .catalogue.api import router as catalogue_router
+from .core.moves import CaseError
 from .guidance.api import router as guidance_router
 from .problems import PROBLEM_CONTENT_TYPE, UNEXPECTED, problem
 from .schemas import Problem

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tongban.accounts",
     "tongban.catalogue",
     "tongban.guidance",
+    "tongban.notifications",
     "tongban.applications",
     "tongban.audit",
 ]
@@ -175,6 +176,12 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Applicants' uploads and issued certificates: private, by content digest. A site may
+    # point this at object storage (e.g. django-storages' S3Storage, private ACL).
+    "uploads": {
+        "BACKEND": "tongban.core.files.PrivateFileStorage",
+        "OPTIONS": {"location_setting": "TONGBAN_UPLOAD_DIR"},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -187,6 +194,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Applicants' documents live outside the web root and are served only through a view
 # that checks who asks. Every upload streams to a temporary file, never to memory, and
 # stops being read once it passes the size limit (uploads.LimitedUploadHandler).
+# The "uploads" storage (STORAGES above) keeps them; TONGBAN_UPLOAD_DIR is its folder and,
+# whatever the storage, where uploads are checked before they are stored.
 TONGBAN_UPLOAD_DIR = Path(os.environ.get("TONGBAN_UPLOAD_DIR", VAR_DIR / "uploads"))
 TONGBAN_UPLOAD_MAX_BYTES = int(os.environ.get("TONGBAN_UPLOAD_MAX_MB", "10")) * 1024 * 1024
 TONGBAN_UPLOAD_MAX_PAGES = int(os.environ.get("TONGBAN_UPLOAD_MAX_PAGES", "50"))

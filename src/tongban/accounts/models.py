@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .identity import clean_credit_code, clean_resident_id, mask_resident_id
+from tongban.core.identity import clean_credit_code, clean_resident_id, mask_resident_id
+
 from .roles import ROLES
 
 __all__ = ["User", "mask_resident_id"]

@@ -21,8 +21,11 @@ from pydantic import create_model
 from tongban.audit.services import record_read
 from tongban.catalogue.models import Matter
 from tongban.catalogue.queries import public_version
-from tongban.catalogue.yamlfile import ContentErrors
+from tongban.core.moves import CaseError
+from tongban.core.yamlfile import ContentErrors
 from tongban.guidance.services import current_guide, read_sheet_token
+from tongban.notifications.models import Notification
+from tongban.notifications.services import both
 from tongban.problems import problem
 from tongban.schemas import Problem
 
@@ -34,11 +37,8 @@ from .models import (
     Document,
     IssuedDocument,
     Note,
-    Notification,
     SupplementRequest,
 )
-from .notify import both
-from .services import CaseError
 from .uploads import stored_file_response
 
 router = Router(tags=["applications"], auth=django_auth)

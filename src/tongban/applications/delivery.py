@@ -12,10 +12,12 @@ from typing import Protocol
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from tongban.core.moves import CaseError, move
+from tongban.notifications.services import notify
+
 from . import access, states
 from .models import Application, Delivery
-from .notify import notify
-from .services import CaseError, _move, now
+from .services import now
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def start(application: Application, user) -> Delivery:
         carrier = CARRIERS[DEFAULT_CARRIER]
         delivery.carrier = carrier.name
         delivery.tracking_number = carrier.dispatch(delivery)
-        _move(delivery, states.DELIVERY, "dispatch", user)
+        move(delivery, states.DELIVERY, "dispatch", user)
         _event(delivery, f"Handed to {carrier.name}: {delivery.tracking_number}")
         delivery.save(update_fields=["events", "carrier", "tracking_number"])
         notify(application.applicant, application,
@@ -85,7 +87,7 @@ def start(application: Application, user) -> Delivery:
 
 def _make_ready(delivery: Delivery, user) -> None:
     delivery.pickup_code = f"{secrets.randbelow(10**6):06d}"
-    _move(delivery, states.DELIVERY, "make_ready", user)
+    move(delivery, states.DELIVERY, "make_ready", user)
     _event(delivery, "Ready at the delivery counter")
     delivery.save(update_fields=["events", "pickup_code"])
     notify(delivery.application.applicant, delivery.application,
@@ -102,10 +104,10 @@ def collect(application: Application, clerk, code: str) -> None:
             raise CaseError(_("Nothing is waiting for pickup on this application."))
         if not secrets.compare_digest(delivery.pickup_code.encode(), code.strip().encode()):
             raise CaseError(_("That pickup code is wrong."), "code")
-        _move(delivery, states.DELIVERY, "collect", clerk)
+        move(delivery, states.DELIVERY, "collect", clerk)
         _event(delivery, "Collected")
         delivery.save(update_fields=["events"])
-        _move(application, states.APPLICATION, "complete", clerk)
+        move(application, states.APPLICATION, "complete", clerk)
 
 
 def refresh(application: Application, user) -> Delivery:
@@ -126,14 +128,14 @@ def track(delivery: Delivery) -> Delivery:
     with transaction.atomic():
         for event in carrier.track(delivery)[known:]:
             action = {"in_transit": "carry", "delivered": "deliver", "returned": "return"}
-            _move(delivery, states.DELIVERY, action[event.state], None)
+            move(delivery, states.DELIVERY, action[event.state], None)
             _event(delivery, event.text, carrier=True)
             delivery.save(update_fields=["events"])
             if delivery.state == "delivered":
                 application = Application.objects.select_for_update().get(
                     pk=delivery.application_id
                 )
-                _move(application, states.APPLICATION, "complete", None)
+                move(application, states.APPLICATION, "complete", None)
             if delivery.state == "returned":
                 notify(delivery.application.applicant, delivery.application,
                        _("The post could not deliver your results; collect them at the "

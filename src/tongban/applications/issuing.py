@@ -10,18 +10,20 @@ import io
 import secrets
 from datetime import date
 
-import segno
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from tongban.core.moves import CaseError, move
+from tongban.core.pdf import render_pdf
+from tongban.core.qr import qr_svg
+from tongban.notifications.services import notify
+
 from . import access, delivery, signing, states
 from .models import Application, ApplicationMatter, Document, IssuedDocument
-from .notify import notify
-from .services import CaseError, _move, now, today
+from .services import now, today
 from .uploads import store_upload
 
 
@@ -44,7 +46,7 @@ def issue(application: Application, user) -> list[IssuedDocument]:
             raise CaseError(_("Results are issued together once every matter is decided."))
         tasks = list(application.matters.select_related("matter", "department"))
         issued = [_issue_one(application, task) for task in tasks if task.state != "withdrawn"]
-        _move(application, states.APPLICATION, "issue", user, issued_at=now())
+        move(application, states.APPLICATION, "issue", user, issued_at=now())
         delivery.start(application, user)
     notify(application.applicant, application,
            _("The results of %(number)s are issued: %(count)s document(s)."),
@@ -101,10 +103,8 @@ def _holder(application: Application) -> str:
 
 
 def _render(application: Application, task: ApplicationMatter, document: IssuedDocument) -> bytes:
-    from weasyprint import HTML  # heavy: imported only when a PDF is made
-
     url = verify_url(document.serial)
-    html = render_to_string(
+    return render_pdf(
         "applications/issued_pdf.html",
         {
             "application": application,
@@ -112,10 +112,9 @@ def _render(application: Application, task: ApplicationMatter, document: IssuedD
             "matter": task.matter,
             "document": document,
             "verify_url": url,
-            "qr": mark_safe(segno.make(url, error="m").svg_inline(scale=3)),  # noqa: S308
+            "qr": mark_safe(qr_svg(url, scale=3)),  # noqa: S308 - segno's SVG of our URL
         },
     )
-    return HTML(string=html, base_url=str(settings.PROJECT_DIR)).write_pdf()
 
 
 def check_serial(serial: str) -> dict | None:

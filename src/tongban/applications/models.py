@@ -7,12 +7,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tongban.catalogue.bilingual import InLanguage
+from tongban.core.bilingual import InLanguage
+from tongban.core.machine import Machine
 
 from . import states
 
 
-def _choices(machine: states.Machine) -> list[tuple[str, str]]:
+def _choices(machine: Machine) -> list[tuple[str, str]]:
     return [(s, s) for s in sorted(machine.states)]
 
 
@@ -225,26 +226,6 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.application_id}"
-
-
-class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
-    application = models.ForeignKey(
-        Application, models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    text_en = models.CharField(max_length=300)
-    text_zh = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    text = InLanguage()
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.text_en
 
 
 class IssuedDocument(models.Model):

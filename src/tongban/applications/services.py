@@ -16,11 +16,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongban.accounts.identity import clean_credit_code, clean_resident_id
 from tongban.audit.services import record
 from tongban.catalogue.models import CatalogueVersion, Matter, ServiceCentre
+from tongban.core import workdays
+from tongban.core.identity import clean_credit_code, clean_resident_id
+from tongban.core.moves import CaseError, move
+from tongban.notifications.services import notify
 
-from . import access, states, workdays
+from . import access, states
 from .models import (
     Application,
     ApplicationMaterial,
@@ -29,16 +32,7 @@ from .models import (
     Note,
     SupplementRequest,
 )
-from .notify import notify
 from .uploads import StoredFile, UploadRejected, store_upload
-
-
-class CaseError(Exception):
-    """An action the case does not allow now, with a message for the person who tried."""
-
-    def __init__(self, message, field: str = ""):
-        self.message, self.field = message, field
-        super().__init__(str(message))
 
 
 def parse_day(value: str, field: str) -> date | None:
@@ -58,40 +52,6 @@ def today() -> date:
 
 def now():
     return timezone.now()
-
-
-# --- moves ------------------------------------------------------------------
-
-
-def _move(obj, machine: states.Machine, action: str, actor, **changes: Any) -> None:
-    """Apply one allowed move, save, and audit it with what changed."""
-    try:
-        target = machine.move(obj.state, action)
-    except states.IllegalTransition as error:
-        raise CaseError(
-            _("This cannot be done now: the %(what)s is %(state)s.")
-            % {"what": machine.name, "state": obj.state}
-        ) from error
-    before = obj.state
-    obj.state = target
-    for name, value in changes.items():
-        setattr(obj, name, value)
-    obj.save()
-    record(
-        "transition",
-        object_type=obj._meta.label_lower,
-        object_id=obj.pk,
-        object_label=str(obj),
-        before={"state": before},
-        after={"state": target, "action": action, **{k: _plain(v) for k, v in changes.items()}},
-        actor=actor,
-    )
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, (str, int, float, bool, list, dict)):
-        return value
-    return getattr(value, "pk", None) or str(value)
 
 
 # --- shared application data --------------------------------------------------
@@ -508,7 +468,7 @@ def submit(application: Application, user, *, commitment: bool = False) -> list[
     application.materials.filter(key__in=tolerated).update(
         status=ApplicationMaterial.Status.TOLERATED, due_on=due
     )
-    _move(application, states.APPLICATION, "submit", user, submitted_at=now(),
+    move(application, states.APPLICATION, "submit", user, submitted_at=now(),
           commitment_at=now() if tolerated else None, expires_at=None)  # fmt: skip
     notify(user, application, _("Application %(number)s was submitted."),
            number=application.number)  # fmt: skip
@@ -520,12 +480,12 @@ def submit(application: Application, user, *, commitment: bool = False) -> list[
 def withdraw(application: Application, user, reason: str = "") -> None:
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        _move(application, states.APPLICATION, "withdraw", user, reason=reason[:2000])
+        move(application, states.APPLICATION, "withdraw", user, reason=reason[:2000])
         for task in application.matters.exclude(state__in=states.DECIDED):
             _close_requests(task, "withdrawn")
             if task.paused_on:
                 _resume_clock(task)
-            _move(task, states.REVIEW, "withdraw", user, decided_at=now())
+            move(task, states.REVIEW, "withdraw", user, decided_at=now())
 
 
 def expire_drafts(moment=None) -> tuple[int, int]:
@@ -545,7 +505,7 @@ def expire_drafts(moment=None) -> tuple[int, int]:
         application.save(update_fields=["warned_at"])
         warned += 1
     for application in Application.objects.filter(state="draft", expires_at__lte=moment):
-        _move(application, states.APPLICATION, "expire", None)
+        move(application, states.APPLICATION, "expire", None)
         expired += 1
     return warned, expired
 
@@ -573,7 +533,7 @@ def _accept(application: Application, clerk) -> None:
     if missing.exists():
         raise CaseError(_("A principal material is missing: this application cannot be accepted."))
     day = today()
-    _move(application, states.APPLICATION, "accept", clerk, accepted_at=now(), accepted_by=clerk)
+    move(application, states.APPLICATION, "accept", clerk, accepted_at=now(), accepted_by=clerk)
     for task in application.matters.select_related("matter"):
         task.started_on = day
         task.due_on = workdays.add_working_days(day, task.matter.promised_days)
@@ -602,7 +562,7 @@ def reject(application: Application, clerk, reason: str) -> None:
                         "reason")  # fmt: skip
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        _move(application, states.APPLICATION, "reject", clerk, reason=reason.strip()[:2000])
+        move(application, states.APPLICATION, "reject", clerk, reason=reason.strip()[:2000])
         notify(application.applicant, application,
                _("Application %(number)s was not accepted: %(reason)s"),
                number=application.number, reason=reason.strip()[:200])  # fmt: skip
@@ -650,7 +610,7 @@ def approve(task: ApplicationMatter, reviewer, *, valid_until: date | None = Non
         valid_until = _add_months(today(), task.matter.result_validity_months) - timedelta(days=1)
     result = {"valid_until": valid_until.isoformat() if valid_until else None,
               "scope": scope.strip()[:1000]}  # fmt: skip
-    _move(task, states.REVIEW, "approve", reviewer, decided_at=now(), decided_by=reviewer,
+    move(task, states.REVIEW, "approve", reviewer, decided_at=now(), decided_by=reviewer,
           result=result)  # fmt: skip
     _after_decision(task)
 
@@ -674,7 +634,7 @@ def refuse(task: ApplicationMatter, reviewer, reason: str) -> None:
     if task.paused_on:
         _resume_clock(task)
     _close_requests(task, "refused")
-    _move(task, states.REVIEW, "refuse", reviewer, decided_at=now(), decided_by=reviewer,
+    move(task, states.REVIEW, "refuse", reviewer, decided_at=now(), decided_by=reviewer,
           reason=reason.strip()[:4000])  # fmt: skip
     _after_decision(task)
 
@@ -686,7 +646,7 @@ def _after_decision(task: ApplicationMatter) -> None:
            _("%(matter)s: the department has decided (%(state)s)."),
            matter=task.matter.name_en, state=task.state)  # fmt: skip
     if not application.matters.exclude(state__in=states.DECIDED).exists():
-        _move(application, states.APPLICATION, "conclude", None, decided_at=now())
+        move(application, states.APPLICATION, "conclude", None, decided_at=now())
 
 
 @transaction.atomic
@@ -702,7 +662,7 @@ def request_supplement(task: ApplicationMatter, reviewer, *, material_keys: list
     if not 1 <= days <= 60:
         raise CaseError(_("Give between 1 and 60 working days."), "days")
     day = today()
-    _move(task, states.REVIEW, "request_supplement", reviewer, paused_on=day)
+    move(task, states.REVIEW, "request_supplement", reviewer, paused_on=day)
     request = SupplementRequest.objects.create(
         task=task, material_keys=material_keys, reason=reason.strip()[:4000],
         due_on=workdays.add_working_days(day, days), requested_by=reviewer,
@@ -752,7 +712,7 @@ def answer_supplement(application: Application, user, request_id: int, answer: s
     still_open = task.supplements.filter(answered_at__isnull=True).exists()
     if task.state == "supplement" and not still_open:
         _resume_clock(task)
-        _move(task, states.REVIEW, "supply", user, paused_on=None)
+        move(task, states.REVIEW, "supply", user, paused_on=None)
         for reviewer in _reviewers(task.department_id):
             notify(reviewer, application, _("%(number)s: the applicant supplied materials."),
                    number=application.number)  # fmt: skip

@@ -11,9 +11,7 @@ touches the network: no timestamp server, no revocation fetching.
 """
 
 import asyncio
-import contextlib
 import datetime as dt
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,6 +30,8 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from tongban.core.files import publish
 
 KEY_FILE = "key.pem"
 CERTIFICATE_FILE = "certificate.pem"
@@ -84,13 +84,13 @@ def _load(directory: Path) -> _Issuer:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        _publish(key_path, pem, mode=0o600)
+        publish(key_path, pem, mode=0o600)
     # Whoever won the race, everyone reads the key that was published.
     key_pem = key_path.read_bytes()
     key = serialization.load_pem_private_key(key_pem, password=None)
     if not certificate_path.exists():
         # Also reached when a process died between publishing the key and the certificate.
-        _publish(certificate_path, _self_signed(key), mode=0o644)
+        publish(certificate_path, _self_signed(key), mode=0o644)
     certificate_pem = certificate_path.read_bytes()
     certificate = x509.load_pem_x509_certificate(certificate_pem)
     if certificate.public_key() != key.public_key():
@@ -101,26 +101,6 @@ def _load(directory: Path) -> _Issuer:
         cert_registry=SimpleCertificateStore(),
     )
     return _Issuer(signer=signer, certificate_pem=certificate_pem)
-
-
-def _publish(path: Path, data: bytes, *, mode: int) -> None:
-    """Write ``path`` unless it exists; of concurrent writers the first one wins.
-
-    The content goes to a private temporary file first and is then hard-linked into place,
-    which fails when the name is taken: a reader never sees a half-written file.
-    """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            os.fchmod(file.fileno(), mode)
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _self_signed(key: ec.EllipticCurvePrivateKey) -> bytes:

@@ -26,10 +26,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tongban.accounts.identity import mask_resident_id
 from tongban.catalogue.models import Department
+from tongban.core import workdays
+from tongban.core.identity import mask_resident_id
+from tongban.core.moves import CaseError
 
-from . import access, issuing, services, states, stats, workdays
+from . import access, issuing, services, states, stats
 from . import delivery as carriage
 from .models import (
     Application,
@@ -40,7 +42,6 @@ from .models import (
     Note,
     SupplementRequest,
 )
-from .services import CaseError
 
 PER_PAGE = 50
 INBOX_PER_PAGE = 25

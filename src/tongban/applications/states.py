@@ -1,55 +1,14 @@
 """The state machines of a case, in one place: which move leads from which state to which.
 
-Services call ``move`` before they change a state; nothing else decides what is allowed.
-Pure Python, so the stateful property test and the pages read the same table.
+Services call ``tongban.core.moves.move`` to change a state; nothing else decides what is
+allowed. Pure Python, so the stateful property test and the pages read the same table.
 """
 
-from dataclasses import dataclass
-
-
-class IllegalTransition(Exception):
-    """An action that the current state does not allow."""
-
-    def __init__(self, machine: str, state: str, action: str):
-        self.machine, self.state, self.action = machine, state, action
-        super().__init__(f"{machine}: cannot {action} when {state}")
-
-
-@dataclass(frozen=True)
-class Machine:
-    name: str
-    initial: str
-    final: frozenset[str]
-    # action -> (states it may start from, state it leads to)
-    moves: dict[str, tuple[frozenset[str], str]]
-
-    def move(self, state: str, action: str) -> str:
-        """The state after the action, or IllegalTransition."""
-        sources, target = self.moves.get(action, (frozenset(), ""))
-        if state not in sources:
-            raise IllegalTransition(self.name, state, action)
-        return target
-
-    def allowed(self, state: str) -> list[str]:
-        return [action for action, (sources, _) in self.moves.items() if state in sources]
-
-    @property
-    def states(self) -> set[str]:
-        found = {self.initial} | set(self.final)
-        for sources, target in self.moves.values():
-            found |= sources | {target}
-        return found
-
-
-def _machine(name: str, initial: str, final: set[str], moves: dict[str, tuple[set[str], str]]):
-    return Machine(
-        name, initial, frozenset(final), {a: (frozenset(s), t) for a, (s, t) in moves.items()}
-    )
-
+from tongban.core.machine import machine
 
 # An application: filled in once, accepted at one window, decided matter by matter,
 # issued together (一窗受理、分类审批、统一出证).
-APPLICATION = _machine(
+APPLICATION = machine(
     "application",
     "draft",
     {"rejected", "withdrawn", "expired", "completed"},
@@ -68,7 +27,7 @@ APPLICATION = _machine(
 
 # One matter of an accepted application, in the inbox of its department's reviewers.
 # While a supplement is owed the clock is paused.
-REVIEW = _machine(
+REVIEW = machine(
     "review",
     "reviewing",
     {"approved", "refused", "withdrawn"},
@@ -82,7 +41,7 @@ REVIEW = _machine(
 )
 
 # The results of an issued application on their way to the applicant.
-DELIVERY = _machine(
+DELIVERY = machine(
     "delivery",
     "preparing",
     {"collected", "delivered"},

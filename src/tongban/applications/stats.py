@@ -12,7 +12,9 @@ from datetime import date
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
-from . import services, states, workdays
+from tongban.core import workdays
+
+from . import services, states
 from .models import Application, ApplicationMatter
 
 # Decisions a department took (a withdrawn matter was not decided by anyone).

@@ -4,9 +4,11 @@ An upload is streamed, chunk by chunk, into a private temporary file under
 ``TONGBAN_UPLOAD_DIR/tmp`` while its SHA-256 and size are computed, so memory use does
 not depend on the file's size. Its type is sniffed from its first bytes (the client's
 content type and extension are never trusted), PDFs are opened with pypdf to count their
-pages and images with Pillow to check them, and only then is the file moved to a
-content-addressed path ``<sha256[:2]>/<sha256>.<pdf|jpg|png>``. Whatever goes wrong, the
-temporary file is removed and nothing stored before is touched.
+pages and images with Pillow to check them, and only then is the file saved under a
+content-addressed name ``<sha256[:2]>/<sha256>.<pdf|jpg|png>`` in the ``uploads`` storage
+(``settings.STORAGES``: private files under TONGBAN_UPLOAD_DIR, or object storage on a
+production site). Whatever goes wrong, the temporary file is removed and nothing stored
+before is touched.
 
 :class:`LimitedUploadHandler` stops keeping an over-size file while the request body is
 still being received, and tells the view why.
@@ -27,6 +29,9 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 from django.http import FileResponse, Http404
 from django.utils.functional import lazy
@@ -34,6 +39,8 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 from pypdf import PdfReader
+
+from tongban.core.files import PRIVATE_FILE, private_dir
 
 __all__ = [
     "LimitedUploadHandler",
@@ -46,8 +53,6 @@ __all__ = [
 
 _READ_SIZE = 64 * 1024
 _SNIFF_BYTES = 8
-_DIR_MODE = 0o700
-_FILE_MODE = 0o600
 _MAX_NAME = 120
 _FALLBACK_NAME = "document"
 
@@ -118,7 +123,7 @@ class UploadRejected(Exception):
 
 @dataclass(frozen=True)
 class StoredFile:
-    path: str  # relative to TONGBAN_UPLOAD_DIR, "/"-separated
+    path: str  # the name in the uploads storage, "/"-separated
     sha256: str
     size: int
     content_type: str
@@ -144,16 +149,8 @@ def _upload_root() -> Path:
     return Path(settings.TONGBAN_UPLOAD_DIR)
 
 
-def _private_dir(path: Path) -> None:
-    """Make a directory only its owner can enter; existing directories are left as they are."""
-    if path.is_dir():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        path.mkdir(mode=_DIR_MODE)
-    except FileExistsError:  # made meanwhile by a concurrent upload
-        return
-    os.chmod(path, _DIR_MODE)  # mkdir's mode is filtered by the umask
+def _storage() -> Storage:
+    return storages["uploads"]
 
 
 def _sniff(head: bytes) -> _Kind:
@@ -212,24 +209,6 @@ def _check_image(path: str, kind: _Kind) -> None:
         raise unreadable from error
 
 
-def _publish(temp: str, destination: Path) -> None:
-    """Put the temporary file at ``destination`` unless that is there already.
-
-    A hard link never replaces an existing file, even when two uploads of the same content
-    race; where the file system has no hard links, fall back to os.replace (same content,
-    same bytes).
-    """
-    try:
-        os.link(temp, destination)
-    except FileExistsError:
-        pass  # same content, same file: keep the one stored
-    except OSError:
-        if not destination.exists():
-            os.replace(temp, destination)
-            return
-    os.unlink(temp)
-
-
 def store_upload(source: _Chunked | IO[bytes], name: str) -> StoredFile:
     """Check an upload and store it; raise UploadRejected when it is not acceptable.
 
@@ -237,10 +216,10 @@ def store_upload(source: _Chunked | IO[bytes], name: str) -> StoredFile:
     object with ``.read()``. ``name`` is the applicant's file name: it is only sanitised and
     returned, never used to decide the type or the place of the file.
     """
-    root = _upload_root()
+    root = _upload_root()  # the local working folder, whatever the storage
     temp_dir = root / "tmp"
-    _private_dir(root)
-    _private_dir(temp_dir)
+    private_dir(root)
+    private_dir(temp_dir)
     limit = settings.TONGBAN_UPLOAD_MAX_BYTES
 
     descriptor, temp = tempfile.mkstemp(dir=temp_dir, prefix="upload-", suffix=".part")
@@ -250,7 +229,7 @@ def store_upload(source: _Chunked | IO[bytes], name: str) -> StoredFile:
         head = b""
         kind = None
         with os.fdopen(descriptor, "wb") as out:
-            os.fchmod(out.fileno(), _FILE_MODE)
+            os.fchmod(out.fileno(), PRIVATE_FILE)
             for chunk in _chunks(source):
                 if not chunk:
                     continue
@@ -278,13 +257,13 @@ def store_upload(source: _Chunked | IO[bytes], name: str) -> StoredFile:
 
         sha256 = digest.hexdigest()
         relative = f"{sha256[:2]}/{sha256}.{kind.extension}"
-        destination = root / relative
-        _private_dir(destination.parent)
-        _publish(temp, destination)
-    except BaseException:
+        storage = _storage()
+        if not storage.exists(relative):  # same name, same content: keep the one stored
+            with open(temp, "rb") as checked:
+                storage.save(relative, File(checked))
+    finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
-        raise
 
     return StoredFile(
         path=relative,
@@ -296,20 +275,19 @@ def store_upload(source: _Chunked | IO[bytes], name: str) -> StoredFile:
     )
 
 
-def open_stored(path: str) -> IO[bytes]:
+def open_stored(path: str) -> File:
     """Open a stored file for reading, given its ``StoredFile.path``.
 
     Raise FileNotFoundError for any path store_upload() does not make (absolute paths,
-    ``..``, the temporary directory) and for any that resolves outside TONGBAN_UPLOAD_DIR,
-    as a symbolic link might.
+    ``..``, the temporary directory) and for any the storage refuses, such as a symbolic
+    link out of the store.
     """
     if not isinstance(path, str) or not _STORED_PATH.fullmatch(path):
         raise FileNotFoundError(f"no stored file {path!r}")
-    root = _upload_root().resolve()
-    candidate = (root / path).resolve()
-    if not candidate.is_relative_to(root) or candidate.parent.parent != root:
-        raise FileNotFoundError(f"no stored file {path!r}")
-    return open(candidate, "rb")
+    try:
+        return _storage().open(path, "rb")
+    except SuspiciousFileOperation:
+        raise FileNotFoundError(f"no stored file {path!r}") from None
 
 
 # --- file names ---------------------------------------------------------------

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tongban.audit.services import record_read
 from tongban.catalogue.models import Matter
 from tongban.catalogue.queries import public_version
+from tongban.core.moves import CaseError
 from tongban.guidance.services import current_guide, read_sheet_token
+from tongban.notifications.models import Notification
 
 from . import access, issuing, services, signing
-from .models import Application, Document, IssuedDocument, Note, Notification
-from .services import CaseError
+from .models import Application, Document, IssuedDocument, Note
 from .uploads import stored_file_response
 
 

@@ -6,14 +6,14 @@ loading, exporting and comparing versions all work on one representation.
 """
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .bilingual import pair
-from .loader import _Reader
+from tongban.core.yamlfile import ContentError, Mapping, Reader, read
+
 from .models import Audience, Channel, CounterKind, Event, Material, Matter
-from .yamlfile import ContentError, Mapping, read
 
 BASIC_CODE_RE = re.compile(r"^\d{7}$")
 
@@ -32,7 +32,7 @@ MATERIAL_FIELDS = {
 }  # fmt: skip
 FLAGS = ("appointment", "courier_delivery", "on_the_spot", "city_wide", "pre_service")
 
-__all__ = ["CatalogueFiles", "read_catalogue"]
+__all__ = ["CatalogueFiles", "Known", "read_catalogue"]
 
 
 class CatalogueFiles:
@@ -49,7 +49,7 @@ class CatalogueFiles:
         return bool(self.matters)
 
 
-class _MatterReader(_Reader):
+class _MatterReader(Reader):
     def integer(self, node: Mapping, field: str, *, default: int | None = None) -> int | None:
         value = node.get(field, default)
         if value is None:
@@ -172,14 +172,18 @@ def _event(reader: _MatterReader, node: Any, seen: dict, position: int):
     }
 
 
-class _Known:
-    """Codes a matter may refer to, and the evidence types' default names."""
+@dataclass(frozen=True)
+class Known:
+    """Codes a matter may refer to, and the evidence types' default names.
 
-    def __init__(self, departments: set[str], evidence: dict[str, dict], themes, events):
-        self.departments = departments
-        self.evidence = evidence
-        self.themes = set(themes)
-        self.events = set(events)
+    The caller passes in what the database already holds; the folder's own evidence types,
+    themes and events are added to it while reading, so reading files reads no database.
+    """
+
+    departments: set[str]
+    evidence: dict[str, dict] = field(default_factory=dict)
+    themes: set[str] = field(default_factory=set)
+    events: set[str] = field(default_factory=set)
 
 
 def _fees(reader: _MatterReader, node: Mapping) -> list[dict]:
@@ -212,7 +216,7 @@ def _fees(reader: _MatterReader, node: Mapping) -> list[dict]:
     return fees
 
 
-def _material(reader: _MatterReader, node: Any, known: _Known) -> dict | None:
+def _material(reader: _MatterReader, node: Any, known: Known) -> dict | None:
     if not reader.record(node, "material", set(), MATERIAL_FIELDS):
         return None
     evidence = node.get("evidence")
@@ -241,7 +245,7 @@ def _material(reader: _MatterReader, node: Any, known: _Known) -> dict | None:
     }
 
 
-def _matter(reader: _MatterReader, node: Any, seen: dict, known: _Known) -> dict | None:
+def _matter(reader: _MatterReader, node: Any, seen: dict, known: Known) -> dict | None:
     if not reader.record(node, "matter", MATTER_REQUIRED, MATTER_OPTIONAL):
         return None
     matter_type = reader.choice(node, "type", Matter.Type.values)
@@ -310,10 +314,9 @@ def _matter(reader: _MatterReader, node: Any, seen: dict, known: _Known) -> dict
     }
 
 
-def read_catalogue(
-    folder: Path, departments: set[str], errors: list[ContentError]
-) -> CatalogueFiles:
-    """Check the folder's catalogue files; append every problem to ``errors``."""
+def read_catalogue(folder: Path, known: Known, errors: list[ContentError]) -> CatalogueFiles:
+    """Check the folder's catalogue files against ``known`` and what the folder defines;
+    append every problem to ``errors``."""
     files = CatalogueFiles()
     defined_in: dict[str, Path] = {}
     for path in sorted((folder / "evidence-types").glob("*.yaml")):
@@ -328,18 +331,11 @@ def read_catalogue(
     files.themes = _simple_list(folder / "themes.yaml", errors, "themes", _theme)
     files.events = _simple_list(folder / "events.yaml", errors, "events", _event)
 
-    from .models import EvidenceType, Theme
-
-    evidence = {
-        e.code: {"name": {"en": e.name_en, "zh": e.name_zh}, "issuer": pair(e, "issuer")}
-        for e in EvidenceType.objects.all()
-    }
-    evidence.update({e["code"]: e for e in files.evidence_types})
-    known = _Known(
-        departments,
-        evidence,
-        {t["code"] for t in files.themes} | set(Theme.objects.values_list("code", flat=True)),
-        {e["code"] for e in files.events} | set(Event.objects.values_list("code", flat=True)),
+    known = Known(
+        known.departments,
+        known.evidence | {e["code"]: e for e in files.evidence_types},
+        known.themes | {t["code"] for t in files.themes},
+        known.events | {e["code"] for e in files.events},
     )
     seen: dict[str, dict] = {"code": {}, "basic_code": {}}
     for path in sorted((folder / "matters").glob("*.yaml")):

@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 from django.db.models import Q
 
-from .bilingual import pair
+from tongban.core.bilingual import pair
+
 from .models import (
     CatalogueVersion,
     Department,

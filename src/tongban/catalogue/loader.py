@@ -12,103 +12,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from tongban.accounts.identity import clean_credit_code
+from tongban.core.bilingual import pair
+from tongban.core.identity import clean_credit_code
+from tongban.core.yamlfile import ContentError, ContentErrors, Mapping, Reader, read
 
-from .models import Department, Region, ServiceCentre
-from .yamlfile import ContentError, ContentErrors, Mapping, read
-
-CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-class _Reader:
-    """Checks records field by field and collects every error it finds."""
-
-    def __init__(self, file: str):
-        self.file = file
-        self.errors: list[ContentError] = []
-
-    def error(self, node: Any, field: str, message: str) -> None:
-        line = node.line_of(field) if isinstance(node, Mapping) else 0
-        self.errors.append(ContentError(self.file, line, field, message))
-
-    def record(self, node: Any, what: str, required: set[str], optional: set[str]) -> bool:
-        if not isinstance(node, Mapping):
-            self.errors.append(ContentError(self.file, 0, "", f"each {what} must be a mapping"))
-            return False
-        for key in node:
-            if key not in required | optional:
-                self.error(node, str(key), f"unknown key in {what}")
-        for key in sorted(required - set(node)):
-            self.error(node, key, f"missing in {what}")
-        return not any(k not in node for k in required)
-
-    def text(self, node: Mapping, field: str, *, max_length: int = 300) -> str:
-        value = node.get(field, "")
-        if value is None:
-            return ""
-        if not isinstance(value, str | int):
-            self.error(node, field, "must be text")
-            return ""
-        value = str(value).strip()
-        if len(value) > max_length:
-            self.error(node, field, f"longer than {max_length} characters")
-        return value
-
-    def bilingual(
-        self, node: Mapping, field: str, *, required: bool, max_length: int = 300
-    ) -> tuple[str, str]:
-        value = node.get(field)
-        if value is None:
-            if required:
-                self.error(node, field, "missing")
-            return "", ""
-        if not isinstance(value, Mapping):
-            self.error(node, field, "must give 'en' and 'zh'")
-            return "", ""
-        for key in value:
-            if key not in ("en", "zh"):
-                self.error(value, f"{field}.{key}", "unknown language (use en and zh)")
-        texts = []
-        for lang in ("en", "zh"):
-            text = value.get(lang)
-            if not isinstance(text, str | int | float | None):
-                self.error(value, f"{field}.{lang}", "must be text")
-                text = ""
-            text = "" if text is None else str(text).strip()
-            if not text:
-                self.error(value, f"{field}.{lang}", "missing translation")
-            elif len(text) > max_length:
-                self.error(value, f"{field}.{lang}", f"longer than {max_length} characters")
-            texts.append(text)
-        return texts[0], texts[1]
-
-    def code(self, node: Mapping, field: str, seen: dict[str, int]) -> str:
-        value = self.text(node, field, max_length=60)
-        if value and not CODE_RE.match(value):
-            self.error(node, field, "use lower-case letters, digits and hyphens")
-        elif value in seen:
-            self.error(node, field, f"duplicate code {value!r} (first on line {seen[value]})")
-        else:
-            seen[value] = node.line_of(field)
-        return value
-
-    def unverified(self, node: Mapping, fields: Iterable[str]) -> list[str]:
-        value = node.get("unverified", [])
-        if value is True:
-            return ["*"]
-        if value is False:
-            return []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error(node, "unverified", "must be true or a list of field names")
-            return []
-        for name in value:
-            if name not in fields:
-                self.error(node, "unverified", f"names no field of this record: {name!r}")
-        return value
+from .content import CatalogueFiles, Known, read_catalogue
+from .models import Department, Event, EvidenceType, Matter, Region, ServiceCentre, Theme
+from .versions import DraftPending, load_version
 
 
 def _region(
-    reader: _Reader, node: Any, kind: str, parent: Region | None, pattern: str
+    reader: Reader, node: Any, kind: str, parent: Region | None, pattern: str
 ) -> Region | None:
     if not reader.record(node, kind, {"code", "name"}, {"kind"}):
         return None
@@ -130,7 +44,7 @@ def _region(
 
 def _load_district(folder: Path, errors: list[ContentError]) -> Region | None:
     path = folder / "district.yaml"
-    reader = _Reader(str(path))
+    reader = Reader(str(path))
     if not path.exists():
         errors.append(ContentError(str(path), 0, "", "missing: each district folder has one"))
         return None
@@ -156,11 +70,11 @@ def _load_list(
     path: Path,
     errors: list[ContentError],
     what: str,
-    load_one: Callable[[_Reader, Mapping, dict[str, int]], None],
+    load_one: Callable[[Reader, Mapping, dict[str, int]], None],
 ) -> None:
     if not path.exists():
         return
-    reader = _Reader(str(path))
+    reader = Reader(str(path))
     doc = read(path)
     if not isinstance(doc, list):
         errors.append(ContentError(str(path), 1, "", f"must be a list of {what}"))
@@ -174,7 +88,7 @@ def _load_list(
 def _department_loader(district: Region):
     fields = {"code", "name", "short_name_zh", "credit_code", "phone", "address", "unverified"}
 
-    def load(reader: _Reader, node: Any, seen: dict[str, int]) -> None:
+    def load(reader: Reader, node: Any, seen: dict[str, int]) -> None:
         if not reader.record(node, "department", {"code", "name"}, fields - {"code", "name"}):
             return
         before = len(reader.errors)
@@ -211,7 +125,7 @@ def _department_loader(district: Region):
 def _centre_loader(district: Region):
     fields = {"code", "kind", "region", "name", "address", "hours", "phone", "unverified"}
 
-    def load(reader: _Reader, node: Any, seen: dict[str, int]) -> None:
+    def load(reader: Reader, node: Any, seen: dict[str, int]) -> None:
         required = {"code", "kind", "name"}
         if not reader.record(node, "service centre", required, fields - required):
             return
@@ -251,9 +165,7 @@ def _centre_loader(district: Region):
     return load
 
 
-def _save_reference_data(files) -> None:
-    from .models import Event, EvidenceType, Theme
-
+def _save_reference_data(files: CatalogueFiles) -> None:
     for e in files.evidence_types:
         EvidenceType.objects.update_or_create(
             code=e["code"],
@@ -280,14 +192,23 @@ def _save_reference_data(files) -> None:
             )
 
 
+def _known(district: Region) -> Known:
+    """What the database holds that a district's matters may refer to."""
+    return Known(
+        departments=set(district.departments.values_list("code", flat=True)),
+        evidence={
+            e.code: {"name": {"en": e.name_en, "zh": e.name_zh}, "issuer": pair(e, "issuer")}
+            for e in EvidenceType.objects.all()
+        },
+        themes=set(Theme.objects.values_list("code", flat=True)),
+        events=set(Event.objects.values_list("code", flat=True)),
+    )
+
+
 def _load_catalogue(
     folder: Path, district: Region, errors: list[ContentError], discard_draft: bool
 ) -> str:
-    from .content import read_catalogue
-    from .versions import DraftPending, load_version
-
-    departments = set(district.departments.values_list("code", flat=True))
-    files = read_catalogue(folder, departments, errors)
+    files = read_catalogue(folder, _known(district), errors)
     if errors:
         return ""
     _save_reference_data(files)
@@ -333,8 +254,6 @@ def load_districts(
         if errors:
             transaction.set_rollback(True)
             raise ContentErrors(errors)
-        from .models import Matter
-
         counts: dict[str, int | str] = {
             "regions": Region.objects.count(),
             "departments": Department.objects.count(),

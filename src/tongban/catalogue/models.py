@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .bilingual import InLanguage, Named, localized
+from tongban.core.bilingual import InLanguage, Named, localized
+
+from .search import matter_search_text
 
 
 class Region(Named, models.Model):
@@ -403,8 +405,6 @@ class Matter(Named, models.Model):
             raise ValidationError(errors)
 
     def refresh_search_text(self) -> None:
-        from .versions import matter_search_text
-
         name = {"en": self.name_en, "zh": self.name_zh}
         result = {"name": {"en": self.result_name_en, "zh": self.result_name_zh}}
         codes = f"{self.code} {self.basic_code}"

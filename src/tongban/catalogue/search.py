@@ -6,6 +6,7 @@ may type, so a query is a few substring tests: 食品, "food", shipin, spjy.
 
 import re
 from bisect import bisect_right
+from typing import Protocol
 
 from pypinyin import Style, lazy_pinyin
 
@@ -27,6 +28,28 @@ def search_text(*texts: str, chinese: tuple[str, ...] = ()) -> str:
     for name in chinese:
         parts.extend(pinyin_forms(name))
     return " | ".join(parts).lower()
+
+
+class _Department(Protocol):
+    name_en: str
+    name_zh: str
+    short_name_zh: str
+
+
+def matter_search_text(
+    name: dict[str, str], result: dict | None, codes: str, department: _Department
+) -> str:
+    """Names in English, Chinese and pinyin, the result, the codes and the department."""
+    result_name = (result or {}).get("name") or {"en": "", "zh": ""}
+    return search_text(
+        name["en"],
+        result_name["en"],
+        codes,
+        department.name_en,
+        department.name_zh,
+        department.short_name_zh,
+        chinese=(name["zh"], result_name["zh"]),
+    )
 
 
 def query_terms(query: str, limit: int = 8) -> list[str]:

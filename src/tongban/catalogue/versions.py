@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from tongban.audit.models import AuditEntry
 from tongban.audit.services import record as audit
+from tongban.core.bilingual import pair
 
-from .bilingual import pair
 from .models import (
     CatalogueVersion,
     Department,
@@ -30,7 +30,7 @@ from .models import (
     Region,
     Theme,
 )
-from .search import search_text
+from .search import matter_search_text
 
 
 class DraftPending(Exception):
@@ -146,22 +146,6 @@ def _matter_row(
         search_text=matter_search_text(
             m["name"], m["result"], f"{m['code']} {m['basic_code']}", department
         ),
-    )
-
-
-def matter_search_text(
-    name: dict[str, str], result: dict | None, codes: str, department: Department
-) -> str:
-    """Names in English, Chinese and pinyin, the result, the codes and the department."""
-    result_name = (result or {}).get("name") or {"en": "", "zh": ""}
-    return search_text(
-        name["en"],
-        result_name["en"],
-        codes,
-        department.name_en,
-        department.name_zh,
-        department.short_name_zh,
-        chinese=(name["zh"], result_name["zh"]),
     )
 
 

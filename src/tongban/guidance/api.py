@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from tongban.catalogue.yamlfile import ContentErrors
+from tongban.core.yamlfile import ContentErrors
 from tongban.problems import problem
 from tongban.schemas import Problem
 

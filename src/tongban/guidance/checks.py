@@ -6,7 +6,7 @@ threshold the activity's rules name. A path that ends with nothing to do is a de
 
 from dataclasses import dataclass, field
 
-from tongban.catalogue.yamlfile import ContentError
+from tongban.core.yamlfile import ContentError
 
 from .engine import Activity, Guide
 

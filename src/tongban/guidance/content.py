@@ -9,8 +9,7 @@ Format: docs/guidance-format.md. No Django here: matters come in as catalogue re
 from pathlib import Path
 from typing import Any
 
-from tongban.catalogue.loader import _Reader as CatalogueReader
-from tongban.catalogue.yamlfile import ContentError, ContentErrors, Mapping, read
+from tongban.core.yamlfile import ContentError, ContentErrors, Mapping, Reader, read
 
 from .conditions import ALWAYS, Compiled, ConditionError, compile_condition
 from .engine import (
@@ -36,9 +35,9 @@ MULTI_TESTS = {"has", "any_of"}
 NUMBER_TESTS = {"gte", "gt", "lte", "lt"}
 
 
-class _Reader(CatalogueReader):
-    """The catalogue loader's reader (errors with line, keys of a record) plus the
-    guidance's own texts and conditions."""
+class _Reader(Reader):
+    """The shared content reader (errors with line, keys of a record) plus the guidance's
+    own texts and conditions."""
 
     def __init__(self, path: Path):
         super().__init__(str(path))

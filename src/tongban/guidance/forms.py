@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tongban.catalogue.yamlfile import ContentError, ContentErrors, Mapping, read
+from tongban.core.yamlfile import ContentError, ContentErrors, Mapping, read
 
 from .engine import Guide, Plan, Text
 

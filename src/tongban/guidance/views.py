@@ -2,9 +2,7 @@
 
 import hashlib
 import logging
-from functools import lru_cache
 
-import segno
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,14 +11,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from tongban.catalogue.bilingual import prefers_chinese
-from tongban.catalogue.yamlfile import ContentErrors
+from tongban.core.bilingual import prefers_chinese
+from tongban.core.pdf import render_pdf
+from tongban.core.qr import qr_svg
+from tongban.core.yamlfile import ContentErrors
 
 from . import analytics
 from .engine import Guide
 from .forms import fill
 from .graph import mermaid, svg
-from .pdf import render_pdf, render_pdf_uncached
+from .pdf import cached_pdf
 from .services import (
     answers_from_query,
     answers_to_query,
@@ -130,7 +130,7 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
     context = _sheet_context(request, guide, found, raw, token, language)
     pdf_key = {"scenario": found.code, "answers": context["answers_given"], "lang": language,
                "catalogue": guide_version_key(), "url": context["url"]}  # fmt: skip
-    pdf = render_pdf("guidance/sheet_pdf.html", context, pdf_key, "sheet")
+    pdf = cached_pdf("guidance/sheet_pdf.html", context, pdf_key, "sheet")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{found.code}.pdf"'
     return response
@@ -162,7 +162,7 @@ def _sheet_context(request, guide: Guide, found, raw: dict, token: str, language
         "change_url": reverse("guidance:scenario", args=[found.code])
         + "?"
         + answers_to_query(found, answers),
-        "qr": mark_safe(qr_svg(url)),  # noqa: S308 - segno's own SVG markup of our URL
+        "qr": mark_safe(qr_svg(url, title="QR")),  # noqa: S308 - segno's own SVG markup of our URL
         "url": url,
         "pdf_url": reverse("guidance:sheet_pdf", args=[token]),
         "forms_url": reverse("guidance:forms_pdf", args=[token]),
@@ -207,9 +207,9 @@ def forms_pdf(request: HttpRequest, token: str) -> HttpResponse:
     key = {"scenario": found.code, "answers": answers, "lang": language,
            "guide": guide_version_key()}  # fmt: skip
     if profile:
-        pdf = render_pdf_uncached("guidance/forms_pdf.html", context)
+        pdf = render_pdf("guidance/forms_pdf.html", context)
     else:
-        pdf = render_pdf("guidance/forms_pdf.html", context, key, "forms")
+        pdf = cached_pdf("guidance/forms_pdf.html", context, key, "forms")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{found.code}-forms.pdf"'
     response["Cache-Control"] = "private, no-store" if profile else "private"
@@ -229,9 +229,3 @@ def funnel_analytics(request: HttpRequest) -> HttpResponse:
                  for q, n in entry["reached"].most_common(3)]  # fmt: skip
         rows.append({"scenario": scenario, "code": code, **entry, "stops": stops})
     return render(request, "guidance/analytics.html", {"rows": rows, "days": data["days"]})
-
-
-@lru_cache(maxsize=2048)
-def qr_svg(url: str) -> str:
-    """The QR code of a sheet's link (drawing one costs milliseconds: keep the recent ones)."""
-    return segno.make(url, error="m").svg_inline(scale=2, title="QR")

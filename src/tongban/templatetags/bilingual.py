@@ -1,6 +1,6 @@
 from django import template
 
-from tongban.catalogue.bilingual import prefers_chinese
+from tongban.core.bilingual import prefers_chinese
 
 register = template.Library()
 

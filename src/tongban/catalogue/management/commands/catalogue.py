@@ -9,7 +9,7 @@ from tongban.catalogue.loader import load_districts
 from tongban.catalogue.models import Region
 from tongban.catalogue.stats import catalogue_stats
 from tongban.catalogue.versions import current
-from tongban.catalogue.yamlfile import ContentErrors
+from tongban.core.yamlfile import ContentErrors
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tongban.catalogue.queries import public_version
-from tongban.catalogue.yamlfile import ContentErrors
+from tongban.core.yamlfile import ContentErrors
 from tongban.guidance.checks import check
 from tongban.guidance.graph import dot, mermaid, svg
 from tongban.guidance.services import compile_guide, guidance_folder, stats

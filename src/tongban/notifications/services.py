@@ -5,7 +5,7 @@ import logging
 from django.core.mail import send_mail
 from django.utils import translation
 
-from .models import Application, Notification
+from .models import Notification
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,9 @@ def both(message, **params) -> tuple[str, str]:
     return texts[0], texts[1]
 
 
-def notify(user, application: Application | None, message, **params) -> Notification:
+def notify(user, application, message, **params) -> Notification:
+    """Keep ``message % params`` for ``user`` in both languages and e-mail it when they can
+    be reached; ``application`` (or None) is what it is about, linked from the notice."""
     text_en, text_zh = both(message, **params)
     note = Notification.objects.create(
         user=user, application=application, text_en=text_en[:300], text_zh=text_zh[:300]

@@ -7,7 +7,7 @@ from tongban.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from tongban.applications.demo import create_demo_cases
 from tongban.audit.context import acting_as
 from tongban.catalogue.loader import load_districts
-from tongban.catalogue.yamlfile import ContentErrors
+from tongban.core.yamlfile import ContentErrors
 
 DEMO_DISTRICTS = ("jingan", "baoshan")
 
