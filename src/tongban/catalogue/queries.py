@@ -8,7 +8,15 @@ from django.db.models import Count, Q, QuerySet
 
 from .models import CatalogueVersion, Department, Event, Matter, Region, Theme
 from .search import SearchIndex, query_terms
-from .versions import current
+
+
+def current(district: Region) -> CatalogueVersion | None:
+    """The version the public sees: the district's latest published one."""
+    return (
+        CatalogueVersion.objects.filter(district=district, published_at__isnull=False)
+        .order_by("-number")
+        .first()
+    )
 
 
 def served_district() -> Region | None:

@@ -30,6 +30,7 @@ from .models import (
     Region,
     Theme,
 )
+from .queries import current, forget_served_version
 from .search import matter_search_text
 
 
@@ -42,15 +43,6 @@ def digest(matters: list[dict[str, Any]]) -> str:
     ordered = sorted(matters, key=lambda m: m["code"])
     canonical = json.dumps(ordered, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def current(district: Region) -> CatalogueVersion | None:
-    """The version the public sees: the district's latest published one."""
-    return (
-        CatalogueVersion.objects.filter(district=district, published_at__isnull=False)
-        .order_by("-number")
-        .first()
-    )
 
 
 def draft(district: Region) -> CatalogueVersion | None:
@@ -288,7 +280,7 @@ def load_version(
         return latest, False
     version = create_version(district, matters, source=CatalogueVersion.Source.LOAD, publish=True)
     _audit(AuditEntry.Action.LOAD, version, matters=len(matters))
-    _forget_served()
+    forget_served_version()
     return version, True
 
 
@@ -317,7 +309,7 @@ def publish_draft(district: Region, by: str) -> CatalogueVersion:
     version.published_by = by
     version.save(update_fields=["digest", "published_at", "published_by"])
     _audit(AuditEntry.Action.PUBLISH, version)
-    _forget_served()
+    forget_served_version()
     return version
 
 
@@ -351,9 +343,3 @@ def record_matter_edit(before: dict | None, matter: Matter | None, *, label: str
         before={k: before[k] for k in changed} if changed and before else before,
         after={k: after[k] for k in changed} if changed and after else after,
     )
-
-
-def _forget_served() -> None:
-    from .queries import forget_served_version
-
-    forget_served_version()

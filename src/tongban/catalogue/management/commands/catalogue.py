@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tongban.catalogue import export
 from tongban.catalogue.loader import load_districts
 from tongban.catalogue.models import Region
+from tongban.catalogue.queries import current
 from tongban.catalogue.stats import catalogue_stats
-from tongban.catalogue.versions import current
 from tongban.core.yamlfile import ContentErrors
 
 
