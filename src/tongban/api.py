@@ -20,6 +20,14 @@ logger = logging.getLogger(__name__)
 
 
 class TongbanAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """Ids named after the app's ``api`` (module or package), so that generated clients
+        keep their method names when an API module is split."""
+        module = operation.view_func.__module__
+        if ".api." in module:
+            module = module[: module.index(".api.") + len(".api")]
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
     def get_openapi_schema(self, *args, **kwargs):
         """Errors are documented as what they are: application/problem+json."""
         schema = super().get_openapi_schema(*args, **kwargs)

@@ -204,6 +204,11 @@ TONGBAN_DRAFT_DAYS = int(os.environ.get("TONGBAN_DRAFT_DAYS", "30"))
 TONGBAN_DRAFT_WARNING_DAYS = int(os.environ.get("TONGBAN_DRAFT_WARNING_DAYS", "7"))
 # Working days a tolerated missing material may be supplied in (容缺补正).
 TONGBAN_SUPPLEMENT_DAYS = int(os.environ.get("TONGBAN_SUPPLEMENT_DAYS", "5"))
+# A running review task is "due soon" while at most this many working days are left (the
+# due day counts); after its due date it is overdue. The inbox tabs, the API's ?due=, the
+# clocks on the pages, the daily reminders and the statistics all use this one rule
+# (applications.deadlines).
+TONGBAN_DUE_SOON_DAYS = int(os.environ.get("TONGBAN_DUE_SOON_DAYS", "2"))
 
 # --- security -------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from . import access, states
 from .models import Application, Delivery
 from .notify import notify
-from .services import CaseError, _move, now
+from .services import CaseError, clocks
+from .services.moves import move
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,8 @@ DEFAULT_CARRIER = DemoCarrier.name
 def _event(delivery: Delivery, text: str, carrier: bool = False) -> None:
     delivery.events = [
         *delivery.events,
-        {"at": now().isoformat(timespec="seconds"), "state": delivery.state, "text": text,
-         "carrier": carrier},
+        {"at": clocks.now().isoformat(timespec="seconds"), "state": delivery.state,
+         "text": text, "carrier": carrier},
     ]  # fmt: skip
 
 
@@ -74,7 +75,7 @@ def start(application: Application, user) -> Delivery:
         carrier = CARRIERS[DEFAULT_CARRIER]
         delivery.carrier = carrier.name
         delivery.tracking_number = carrier.dispatch(delivery)
-        _move(delivery, states.DELIVERY, "dispatch", user)
+        move(delivery, states.DELIVERY, "dispatch", user)
         _event(delivery, f"Handed to {carrier.name}: {delivery.tracking_number}")
         delivery.save(update_fields=["events", "carrier", "tracking_number"])
         notify(application.applicant, application,
@@ -85,7 +86,7 @@ def start(application: Application, user) -> Delivery:
 
 def _make_ready(delivery: Delivery, user) -> None:
     delivery.pickup_code = f"{secrets.randbelow(10**6):06d}"
-    _move(delivery, states.DELIVERY, "make_ready", user)
+    move(delivery, states.DELIVERY, "make_ready", user)
     _event(delivery, "Ready at the delivery counter")
     delivery.save(update_fields=["events", "pickup_code"])
     notify(delivery.application.applicant, delivery.application,
@@ -98,21 +99,21 @@ def collect(application: Application, clerk, code: str) -> None:
     access.require(access.is_clerk(clerk) and clerk.centre_id == application.centre_id)
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().filter(application=application).first()
-        if delivery is None or delivery.state != "ready":
+        if delivery is None or not states.DELIVERY.allows(delivery.state, "collect"):
             raise CaseError(_("Nothing is waiting for pickup on this application."))
         if not secrets.compare_digest(delivery.pickup_code.encode(), code.strip().encode()):
             raise CaseError(_("That pickup code is wrong."), "code")
-        _move(delivery, states.DELIVERY, "collect", clerk)
+        move(delivery, states.DELIVERY, "collect", clerk)
         _event(delivery, "Collected")
         delivery.save(update_fields=["events"])
-        _move(application, states.APPLICATION, "complete", clerk)
+        move(application, states.APPLICATION, "complete", clerk)
 
 
 def refresh(application: Application, user) -> Delivery:
     """Centre staff ask the carrier for news of an application's parcel."""
     access.require(access.is_centre_staff(user, application))
     parcel = Delivery.objects.filter(application=application).first()
-    if parcel is None or parcel.state not in ("dispatched", "in_transit"):
+    if parcel is None or parcel.state not in states.WITH_THE_POST:
         raise CaseError(_("Nothing of this application is on its way by post."))
     return track(parcel)
 
@@ -120,20 +121,20 @@ def refresh(application: Application, user) -> Delivery:
 def track(delivery: Delivery) -> Delivery:
     """Ask the carrier what happened since we last asked, and move the delivery along."""
     carrier = CARRIERS.get(delivery.carrier)
-    if carrier is None or delivery.state not in ("dispatched", "in_transit"):
+    if carrier is None or delivery.state not in states.WITH_THE_POST:
         return delivery
     known = sum(1 for event in delivery.events if event.get("carrier"))
     with transaction.atomic():
         for event in carrier.track(delivery)[known:]:
             action = {"in_transit": "carry", "delivered": "deliver", "returned": "return"}
-            _move(delivery, states.DELIVERY, action[event.state], None)
+            move(delivery, states.DELIVERY, action[event.state], None)
             _event(delivery, event.text, carrier=True)
             delivery.save(update_fields=["events"])
             if delivery.state == "delivered":
                 application = Application.objects.select_for_update().get(
                     pk=delivery.application_id
                 )
-                _move(application, states.APPLICATION, "complete", None)
+                move(application, states.APPLICATION, "complete", None)
             if delivery.state == "returned":
                 notify(delivery.application.applicant, delivery.application,
                        _("The post could not deliver your results; collect them at the "
@@ -144,7 +145,7 @@ def track(delivery: Delivery) -> Delivery:
 
 def track_all() -> int:
     moved = 0
-    for delivery in Delivery.objects.filter(state__in=["dispatched", "in_transit"]):
+    for delivery in Delivery.objects.filter(state__in=sorted(states.WITH_THE_POST)):
         before = delivery.state
         moved += track(delivery).state != before
     return moved
