@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tongban.guidance",
     "tongban.applications",
     "tongban.audit",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A view over its rate limit (tongban.ratelimits) answers with the 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "tongban.urls"
@@ -137,6 +140,28 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None
+
+# Rate limits of the expensive public endpoints, per client address and minute or hour
+# (django-ratelimit): checking an uploaded PDF, resolving a guidance plan, rendering a
+# sheet's PDF. The counts are kept in a database table (made by the site's migration), so
+# every app server on one database counts together. Django's database cache increments
+# in two steps, so a burst of parallel calls may pass a few over the limit: close enough
+# for stopping abuse, and no extra service to run (hence the two silenced checks below).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tongban_ratelimit",
+    },
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_VIEW = "tongban.views.rate_limited"
+RATELIMIT_IP_META_KEY = "tongban.ratelimits.client_address"
+TONGBAN_RATE_LIMITS = {
+    "verify-file": os.environ.get("TONGBAN_RATE_VERIFY", "20/m"),
+    "guidance-resolve": os.environ.get("TONGBAN_RATE_RESOLVE", "120/m"),
+    "sheet-pdf": os.environ.get("TONGBAN_RATE_SHEET_PDF", "30/m"),
+}
 
 # --- e-mail ---------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -225,6 +250,9 @@ if env_bool("BEHIND_TLS_PROXY", False):
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a decision for the district's domain, opt in with SECURE_HSTS_PRELOAD.
     "security.W021",
+    # The rate limits' database cache: shared by the app servers, not atomic (see CACHES).
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
 ]
 
 LOGGING = {

@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 
 from tongban.catalogue.yamlfile import ContentErrors
 from tongban.problems import problem
+from tongban.ratelimits import limited
 from tongban.schemas import Problem
 
 from .engine import Guide, Plan
@@ -134,8 +135,9 @@ def _plan(guide: Guide, plan: Plan) -> HttpResponse:
 
 @router.post(
     "/guidance/resolve",
-    response={200: PlanOut, 400: Problem, 404: Problem, 422: Problem, 503: Problem},
+    response={200: PlanOut, 400: Problem, 404: Problem, 422: Problem, 429: Problem, 503: Problem},
 )
+@limited("guidance-resolve")
 def resolve(request: HttpRequest, body: ResolveIn):
     """The plan for a scenario and answers; invalid answers are named in the problem."""
     guide = _guide()

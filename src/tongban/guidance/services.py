@@ -115,11 +115,11 @@ def read_sheet_token(token: str) -> tuple[str, dict[str, Any]] | None:
 
 
 class GuidanceUnavailable(Exception):
-    """No guidance is served now: no published catalogue, or files that do not compile."""
+    """The guidance files do not compile now (an editor's mistake, soon put right)."""
 
 
 class InvalidSheet(Exception):
-    """A sheet link this site did not make, or of a scenario it no longer serves."""
+    """A sheet link this site did not make, or of a scenario it does not serve (now)."""
 
 
 @dataclass(frozen=True)
@@ -140,16 +140,14 @@ class Sheet:
 def read_sheet(token: str) -> Sheet:
     """The plan a sheet token stands for. Its answers are checked again, as a link outlives
     edits of the guidance: an answer no longer valid is dropped (the plan may then be
-    incomplete). InvalidSheet for a bad link; GuidanceUnavailable when nothing is served."""
+    incomplete). InvalidSheet for a bad link; GuidanceUnavailable when the files are broken."""
     try:
         guide = current_guide()
     except ContentErrors as errors:
         logger.exception("the guidance files do not compile")
         raise GuidanceUnavailable from errors
-    if guide is None:
-        raise GuidanceUnavailable
     decoded = read_sheet_token(token)
-    scenario = guide.scenarios.get(decoded[0]) if decoded else None
+    scenario = guide.scenarios.get(decoded[0]) if guide and decoded else None
     if scenario is None:
         raise InvalidSheet
     return Sheet(guide, scenario, decoded[1])

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from tongban.accounts.profile import applicant_profile
 from tongban.catalogue.bilingual import prefers_chinese
 from tongban.catalogue.yamlfile import ContentErrors
+from tongban.ratelimits import limited
 
 from . import analytics
 from .engine import Guide
@@ -137,6 +138,12 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{found.code}.pdf"'
     return response
+
+
+@limited("sheet-pdf")
+def sheet_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The sheet as a PDF: rendering one is costly, so each address gets only so many."""
+    return sheet(request, token, as_pdf=True)
 
 
 def _sheet_of(token: str) -> Sheet:

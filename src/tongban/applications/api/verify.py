@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest
 from ninja import File, Router, UploadedFile
 
 from tongban.problems import problem
+from tongban.ratelimits import limited
 from tongban.schemas import Problem
 
 from .. import issuing
@@ -26,10 +27,11 @@ def verify_serial(request: HttpRequest, serial: str):
 
 @router.post(
     "/verify",
-    response={200: FileCheck, 413: Problem, 422: Problem},
+    response={200: FileCheck, 413: Problem, 422: Problem, 429: Problem},
     openapi_extra=ONLY_THE_PDF,
     summary="Check an issued PDF: signature intact and issued by tongban",
 )
+@limited("verify-file")
 def verify_file(request: HttpRequest, file: File[UploadedFile] = None):  # type: ignore[assignment]
     too_large = getattr(request, "upload_errors", {}).get("file")
     if too_large:
