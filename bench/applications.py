@@ -104,13 +104,15 @@ def measure_pages(generated: dict) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from tongban.accounts.models import User
-    from tongban.applications import access, services
+    from tongban.applications import access
     from tongban.applications.models import Application
-    from tongban.applications.staff_views import INBOX_PER_PAGE, CappedPaginator, inbox_tasks
+    from tongban.applications.selectors import inbox_tasks
+    from tongban.applications.services import clocks
+    from tongban.applications.staff.views import INBOX_PER_PAGE, CappedPaginator
     from tongban.notifications.models import Notification
 
     reviewer = User.objects.get(username="reviewer.market")
-    day = services.today()
+    day = clocks.today()
 
     def inbox_orm(tab: str):
         def action():
@@ -400,8 +402,8 @@ def run(work: Path) -> None:
 
     from bench.applications_data import generate
     from tongban.accounts.demo import create_demo_accounts
-    from tongban.applications import services
     from tongban.applications.models import ApplicationMatter
+    from tongban.applications.services import clocks
     from tongban.catalogue.loader import load_districts
     from tongban.catalogue.models import Department, ServiceCentre
     from tongban.catalogue.queries import public_version
@@ -425,7 +427,7 @@ def run(work: Path) -> None:
         .first()
     )
     start = time.perf_counter()
-    generated = generate(version.pk, centre.pk, timezone.now(), services.today())
+    generated = generate(version.pk, centre.pk, timezone.now(), clocks.today())
     generation = time.perf_counter() - start
     log(f"generated in {generation:.0f} s: {generated}")
 

@@ -1,6 +1,7 @@
 """The applicant's pages: start from a sheet, fill once, upload, submit, follow, verify."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tongban.applications import issuing, services
@@ -107,7 +108,7 @@ def test_verify_by_serial_and_by_file(client, demo_catalogue):
     page = client.get(reverse("verify", args=[certificate.serial]))
     assert page.status_code == 200 and b"Genuine and valid" in page.content
     assert client.get(reverse("verify", args=["C0000000"])).status_code == 404
-    pdf = (services.settings.TONGBAN_UPLOAD_DIR / certificate.path).read_bytes()
+    pdf = (settings.TONGBAN_UPLOAD_DIR / certificate.path).read_bytes()
     good = client.post(reverse("verify_form"), {"file": pdf_file_from(pdf)})
     assert b"genuine and unchanged" in good.content
     middle = len(pdf) // 3  # inside the signed original, before the signature

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from tongban.applications import access, services, staff_views, stats
+from tongban.applications import access, selectors, services, stats
 from tongban.applications.models import Note
+from tongban.applications.services import clocks
 
 from .applications import fill_and_upload, start_supermarket, tolerable_key
 
@@ -182,7 +183,7 @@ def test_reviewers_decide_ask_and_comment_through_the_pages(as_user, demo_catalo
         url("task_action", market.pk, "approve"), {"valid_until": "31/12/2030", "scope": "Retail"}
     )
     assert bad.status_code == 422 and 'id="approve-valid-until-error"' in bad.content.decode()
-    past = (services.today() - timedelta(days=1)).isoformat()
+    past = (clocks.today() - timedelta(days=1)).isoformat()
     bad = market_client.post(url("task_action", market.pk, "approve"), {"valid_until": past})
     assert bad.status_code == 422
     ok = market_client.post(
@@ -210,7 +211,7 @@ def test_an_overdue_tolerated_material_blocks_approval_on_the_page(
     )
     reviewer = next(u for u in demo_catalogue.values() if u.department_id == task.department_id)
     later = line.due_on + timedelta(days=1)
-    monkeypatch.setattr(services, "today", lambda: later)
+    monkeypatch.setattr(clocks, "today", lambda: later)
     client = as_user(reviewer.username)
     page = client.get(url("task", task.pk)).content.decode()
     assert "Approval blocked until supplied" in page
@@ -228,7 +229,7 @@ def test_the_inbox_filters_by_due_date_in_one_query(
     client = as_user("reviewer.fire")
     assert url("task", fire.pk) not in client.get(url("inbox") + "?tab=overdue").content.decode()
     late = fire.due_on + timedelta(days=1)
-    monkeypatch.setattr(services, "today", lambda: late)
+    monkeypatch.setattr(clocks, "today", lambda: late)
     page = client.get(url("inbox") + "?tab=overdue").content.decode()
     assert url("task", fire.pk) in page and "overdue" in page
     assert client.get(url("inbox") + "?tab=bogus&page=x").status_code == 200
@@ -236,7 +237,7 @@ def test_the_inbox_filters_by_due_date_in_one_query(
     reviewer = demo_catalogue["reviewer.fire"]
     access.is_reviewer(reviewer)  # the permissions are cached on the user
     with django_assert_num_queries(1):
-        rows = list(staff_views.inbox_tasks(reviewer, "overdue", late))
+        rows = list(selectors.inbox_tasks(reviewer, "overdue", late))
         shown = [
             (t.application.number, t.application.title, t.matter.name, services.clock(t))
             for t in rows
@@ -369,7 +370,7 @@ def test_statistics_of_one_on_time_decision(as_user, demo_catalogue):
         sum(row["count"] for row in stats.volume_by_matter(centre)) == application.matters.count()
     )
     assert stats.ratings(centre) == {"average": None, "count": 0}
-    tomorrow = services.today() + timedelta(days=1)
+    tomorrow = clocks.today() + timedelta(days=1)
     assert stats.timeliness(centre, start=tomorrow).decided == 0
 
     page = as_user("manager").get(url("statistics")).content.decode()

@@ -57,10 +57,10 @@ from tongban.applications.models import (
     IssuedDocument,
     SupplementRequest,
 )
+from tongban.applications.services import CaseError, clocks
 from tongban.audit.models import AuditEntry
 from tongban.core import workdays
 from tongban.core.machine import Machine
-from tongban.core.moves import CaseError
 from tongban.notifications.models import Notification
 
 from .applications import fill_and_upload, pdf_file, start_supermarket, tolerable_key
@@ -701,8 +701,8 @@ def world(settings, tmp_path, monkeypatch, demo_catalogue):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # The machine holds the date. today() follows it, and so does the time of day, which
     # moves on a microsecond a call so that the order of events is kept.
-    WORLD.update(users=demo_catalogue, day=services.today(), tick=0)
-    monkeypatch.setattr(services, "today", lambda: WORLD["day"])
+    WORLD.update(users=demo_catalogue, day=clocks.today(), tick=0)
+    monkeypatch.setattr(clocks, "today", lambda: WORLD["day"])
     monkeypatch.setattr(timezone, "now", _fake_now)
     # Issuing still signs and stores every result, but of a one-page PDF: rendering the
     # certificate (weasyprint, tested in test_applications) would take most of the time.

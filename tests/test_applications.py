@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from tongban.applications import delivery, issuing, services, signing
 from tongban.applications.models import ApplicationMaterial, Document
+from tongban.applications.services import clocks
 from tongban.audit.models import AuditEntry
 from tongban.catalogue.models import Matter
 from tongban.catalogue.queries import public_version
@@ -43,7 +45,7 @@ def test_supermarket_from_sheet_to_certificates_by_post(demo_catalogue):
     application.refresh_from_db()
     assert application.state == "submitted"
     line = application.materials.get(key=left_out)
-    assert line.status == "tolerated" and line.due_on > services.today()
+    assert line.status == "tolerated" and line.due_on > clocks.today()
 
     services.accept(application, demo_catalogue["clerk"])
     application.refresh_from_db()
@@ -79,7 +81,7 @@ def test_supermarket_from_sheet_to_certificates_by_post(demo_catalogue):
     for document in issued:
         check = issuing.check_serial(document.serial)
         assert check["genuine"] and check["valid"]
-        pdf = (services.settings.TONGBAN_UPLOAD_DIR / document.path).read_bytes()
+        pdf = (settings.TONGBAN_UPLOAD_DIR / document.path).read_bytes()
         assert signing.verify_pdf(pdf).intact
     assert Document.objects.filter(owner=applicant, origin="issued").count() == len(every)
 
@@ -119,7 +121,7 @@ def test_overdue_tolerated_material_blocks_approval(demo_catalogue, monkeypatch)
                 if t.matter.code in line.matter_codes)  # fmt: skip
     reviewer = next(u for u in demo_catalogue.values() if u.department_id == task.department_id)
     later = line.due_on + timedelta(days=1)
-    monkeypatch.setattr(services, "today", lambda: later)
+    monkeypatch.setattr(clocks, "today", lambda: later)
     assert services.overdue_tolerated(task)
     with pytest.raises(CaseError):
         services.approve(task, reviewer)
@@ -162,7 +164,7 @@ def test_a_fully_online_matter_is_accepted_without_a_clerk(demo_catalogue):
     application.refresh_from_db()
     assert application.state == "in_review" and application.accepted_by is None
     task = application.matters.get()
-    assert task.due_on == workdays.add_working_days(services.today(), matter.promised_days)
+    assert task.due_on == workdays.add_working_days(clocks.today(), matter.promised_days)
 
 
 def test_reviewers_are_reminded_once_a_day_of_due_tasks(demo_catalogue, monkeypatch, mailoutbox):

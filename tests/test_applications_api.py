@@ -9,6 +9,7 @@ from django.test import Client
 
 from tongban.applications import services
 from tongban.applications.models import Application, IssuedDocument
+from tongban.applications.services import clocks
 from tongban.audit.models import AuditEntry
 from tongban.guidance.services import sheet_token
 
@@ -291,7 +292,7 @@ def test_the_inbox_filters_by_due_date(act, monkeypatch):
     task = Application.objects.get(number=number).matters.filter(
         department__code="jingan-market").first()  # fmt: skip
     later = task.due_on + timedelta(days=1)
-    monkeypatch.setattr(services, "today", lambda: later)
+    monkeypatch.setattr(clocks, "today", lambda: later)
     overdue = ok(client.get(f"{API}/reviews?due=overdue"))["items"]
     assert task.pk in [t["id"] for t in overdue] and all(t["clock"]["overdue"] for t in overdue)
     assert all(t["clock"]["soon"] for t in ok(client.get(f"{API}/reviews?due=soon"))["items"])

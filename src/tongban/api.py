@@ -5,6 +5,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest
+from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -20,6 +21,14 @@ logger = logging.getLogger(__name__)
 
 
 class TongbanAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """Ids named after the app's ``api`` (module or package), so that generated clients
+        keep their method names when an API module is split."""
+        module = operation.view_func.__module__
+        if ".api." in module:
+            module = module[: module.index(".api.") + len(".api")]
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
     def get_openapi_schema(self, *args, **kwargs):
         """Errors are documented as what they are: application/problem+json."""
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -63,6 +72,13 @@ def _not_found(request: HttpRequest, exc: Http404):
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
     return problem(request, 401, "Sign in first.")
+
+
+@api.exception_handler(Ratelimited)
+def _too_many(request: HttpRequest, exc: Ratelimited):
+    response = problem(request, 429, "Too many requests: wait a minute and try again.")
+    response["Retry-After"] = "60"
+    return response
 
 
 @api.exception_handler(PermissionDenied)

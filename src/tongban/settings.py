@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tongban.notifications",
     "tongban.applications",
     "tongban.audit",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A view over its rate limit (tongban.ratelimits) answers with the 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "tongban.urls"
@@ -138,6 +141,28 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None
+
+# Rate limits of the expensive public endpoints, per client address and minute or hour
+# (django-ratelimit): checking an uploaded PDF, resolving a guidance plan, rendering a
+# sheet's PDF. The counts are kept in a database table (made by the site's migration), so
+# every app server on one database counts together. Django's database cache increments
+# in two steps, so a burst of parallel calls may pass a few over the limit: close enough
+# for stopping abuse, and no extra service to run (hence the two silenced checks below).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tongban_ratelimit",
+    },
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_VIEW = "tongban.views.rate_limited"
+RATELIMIT_IP_META_KEY = "tongban.ratelimits.client_address"
+TONGBAN_RATE_LIMITS = {
+    "verify-file": os.environ.get("TONGBAN_RATE_VERIFY", "20/m"),
+    "guidance-resolve": os.environ.get("TONGBAN_RATE_RESOLVE", "120/m"),
+    "sheet-pdf": os.environ.get("TONGBAN_RATE_SHEET_PDF", "30/m"),
+}
 
 # --- e-mail ---------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -213,6 +238,11 @@ TONGBAN_DRAFT_DAYS = int(os.environ.get("TONGBAN_DRAFT_DAYS", "30"))
 TONGBAN_DRAFT_WARNING_DAYS = int(os.environ.get("TONGBAN_DRAFT_WARNING_DAYS", "7"))
 # Working days a tolerated missing material may be supplied in (容缺补正).
 TONGBAN_SUPPLEMENT_DAYS = int(os.environ.get("TONGBAN_SUPPLEMENT_DAYS", "5"))
+# A running review task is "due soon" while at most this many working days are left (the
+# due day counts); after its due date it is overdue. The inbox tabs, the API's ?due=, the
+# clocks on the pages, the daily reminders and the statistics all use this one rule
+# (applications.deadlines).
+TONGBAN_DUE_SOON_DAYS = int(os.environ.get("TONGBAN_DUE_SOON_DAYS", "2"))
 
 # --- security -------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -229,6 +259,9 @@ if env_bool("BEHIND_TLS_PROXY", False):
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a decision for the district's domain, opt in with SECURE_HSTS_PRELOAD.
     "security.W021",
+    # The rate limits' database cache: shared by the app servers, not atomic (see CACHES).
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
 ]
 
 LOGGING = {

@@ -29,3 +29,13 @@ def error(request: HttpRequest) -> HttpResponse:
     if wants_problem(request):
         return problem(request, 500, UNEXPECTED)
     return server_error(request)
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Too many calls of an expensive page from one address (tongban.ratelimits)."""
+    if wants_problem(request):
+        response = problem(request, 429, "Too many requests: wait a minute and try again.")
+    else:
+        response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response

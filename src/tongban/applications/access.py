@@ -109,3 +109,12 @@ def document_for(user, pk: int) -> Document:
         if uses.exists():
             return document
     raise Http404("no such document")
+
+
+def reviewers(department_id: int) -> QuerySet:
+    """The people who review the matters of a department."""
+    from tongban.accounts.models import User
+
+    return User.objects.filter(
+        department_id=department_id, groups__permissions__codename="review_matters"
+    ).distinct()

@@ -12,12 +12,12 @@ from typing import Protocol
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from tongban.core.moves import CaseError, move
+from tongban.core.moves import move
 from tongban.notifications.services import notify
 
 from . import access, states
 from .models import Application, Delivery
-from .services import now
+from .services import CaseError, clocks
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,8 @@ DEFAULT_CARRIER = DemoCarrier.name
 def _event(delivery: Delivery, text: str, carrier: bool = False) -> None:
     delivery.events = [
         *delivery.events,
-        {"at": now().isoformat(timespec="seconds"), "state": delivery.state, "text": text,
-         "carrier": carrier},
+        {"at": clocks.now().isoformat(timespec="seconds"), "state": delivery.state,
+         "text": text, "carrier": carrier},
     ]  # fmt: skip
 
 
@@ -100,7 +100,7 @@ def collect(application: Application, clerk, code: str) -> None:
     access.require(access.is_clerk(clerk) and clerk.centre_id == application.centre_id)
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().filter(application=application).first()
-        if delivery is None or delivery.state != "ready":
+        if delivery is None or not states.DELIVERY.allows(delivery.state, "collect"):
             raise CaseError(_("Nothing is waiting for pickup on this application."))
         if not secrets.compare_digest(delivery.pickup_code.encode(), code.strip().encode()):
             raise CaseError(_("That pickup code is wrong."), "code")
@@ -114,7 +114,7 @@ def refresh(application: Application, user) -> Delivery:
     """Centre staff ask the carrier for news of an application's parcel."""
     access.require(access.is_centre_staff(user, application))
     parcel = Delivery.objects.filter(application=application).first()
-    if parcel is None or parcel.state not in ("dispatched", "in_transit"):
+    if parcel is None or parcel.state not in states.WITH_THE_POST:
         raise CaseError(_("Nothing of this application is on its way by post."))
     return track(parcel)
 
@@ -122,7 +122,7 @@ def refresh(application: Application, user) -> Delivery:
 def track(delivery: Delivery) -> Delivery:
     """Ask the carrier what happened since we last asked, and move the delivery along."""
     carrier = CARRIERS.get(delivery.carrier)
-    if carrier is None or delivery.state not in ("dispatched", "in_transit"):
+    if carrier is None or delivery.state not in states.WITH_THE_POST:
         return delivery
     known = sum(1 for event in delivery.events if event.get("carrier"))
     with transaction.atomic():
@@ -146,7 +146,7 @@ def track(delivery: Delivery) -> Delivery:
 
 def track_all() -> int:
     moved = 0
-    for delivery in Delivery.objects.filter(state__in=["dispatched", "in_transit"]):
+    for delivery in Delivery.objects.filter(state__in=sorted(states.WITH_THE_POST)):
         before = delivery.state
         moved += track(delivery).state != before
     return moved

@@ -16,20 +16,21 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from tongban.core.moves import CaseError, move
+from tongban.core.moves import move
 from tongban.core.pdf import render_pdf
 from tongban.core.qr import qr_svg
 from tongban.notifications.services import notify
 
 from . import access, delivery, signing, states
 from .models import Application, ApplicationMatter, Document, IssuedDocument
-from .services import now, today
+from .services import CaseError, clocks
 from .uploads import store_upload
 
 
 def _serial(task: ApplicationMatter, kind: str) -> str:
     letter = "C" if kind == IssuedDocument.Kind.CERTIFICATE else "R"
-    return f"{letter}{task.matter.basic_code}{today():%Y%m%d}{secrets.randbelow(10**6):06d}"
+    day = clocks.today()
+    return f"{letter}{task.matter.basic_code}{day:%Y%m%d}{secrets.randbelow(10**6):06d}"
 
 
 def verify_url(serial: str) -> str:
@@ -42,11 +43,11 @@ def issue(application: Application, user) -> list[IssuedDocument]:
     access.require(access.is_centre_staff(user, application))
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        if application.state != "decided":
+        if not states.APPLICATION.allows(application.state, "issue"):
             raise CaseError(_("Results are issued together once every matter is decided."))
         tasks = list(application.matters.select_related("matter", "department"))
         issued = [_issue_one(application, task) for task in tasks if task.state != "withdrawn"]
-        move(application, states.APPLICATION, "issue", user, issued_at=now())
+        move(application, states.APPLICATION, "issue", user, issued_at=clocks.now())
         delivery.start(application, user)
     notify(application.applicant, application,
            _("The results of %(number)s are issued: %(count)s document(s)."),
@@ -64,9 +65,9 @@ def _issue_one(application: Application, task: ApplicationMatter) -> IssuedDocum
         task=task,
         holder=_holder(application),
         scope=task.result.get("scope", "") if approved else task.reason,
-        valid_from=today(),
+        valid_from=clocks.today(),
         valid_until=date.fromisoformat(valid_until) if valid_until else None,
-        issued_at=now(),
+        issued_at=clocks.now(),
     )
     pdf = signing.sign_pdf(
         _render(application, task, document),
@@ -126,7 +127,7 @@ def check_serial(serial: str) -> dict | None:
     )
     if found is None:
         return None
-    day, matter = today(), found.task.matter
+    day, matter = clocks.today(), found.task.matter
     expired = found.valid_until is not None and found.valid_until < day
     return {
         "serial": found.serial,

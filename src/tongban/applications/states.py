@@ -61,3 +61,43 @@ MACHINES = {m.name: m for m in (APPLICATION, REVIEW, DELIVERY)}
 EDITABLE = {"draft"}
 # Review states that are decisions.
 DECIDED = {"approved", "refused", "withdrawn"}
+# Application states in which its matters are reviewed and decided: those it concludes from.
+UNDER_REVIEW = APPLICATION.sources("conclude")
+# Application states in which the applicant may rate the service: once there is an outcome.
+RATEABLE = {"issued", "completed", "rejected"}
+# Delivery states of a parcel with the post: the carrier may still deliver it.
+WITH_THE_POST = DELIVERY.sources("deliver")
+
+
+def _(text: str) -> str:
+    """Marks a label for translation (makemessages); the pages translate it when shown."""
+    return text
+
+
+# What each state is called on the pages, in English; the codes of the three machines do
+# not clash ("withdrawn" means the same for an application and a matter).
+LABELS = {
+    # applications
+    "draft": _("draft"),
+    "submitted": _("submitted, waiting for acceptance"),
+    "in_review": _("in review"),
+    "rejected": _("not accepted"),
+    "withdrawn": _("withdrawn"),
+    "expired": _("expired"),
+    "decided": _("decided, to be issued"),
+    "issued": _("issued"),
+    "completed": _("completed"),
+    # review tasks
+    "reviewing": _("reviewing"),
+    "supplement": _("waiting for a supplement"),
+    "approved": _("approved"),
+    "refused": _("refused"),
+    # deliveries
+    "preparing": _("being prepared"),
+    "ready": _("ready for pickup"),
+    "collected": _("collected"),
+    "dispatched": _("handed to the post"),
+    "in_transit": _("in transit"),
+    "delivered": _("delivered"),
+    "returned": _("returned to the centre"),
+}

@@ -3,7 +3,8 @@
 Plain functions of a centre and an optional period (the applications *submitted* in it,
 both days included). Counting is done by the database; only the average of working days
 used is computed in Python over the decided tasks, with the same rule as the clock
-(``services.clock``): working days from the start to the decision, less the paused ones.
+(``services.clock``): working days from the start to the decision, less the paused ones;
+overdue is the clock's rule too (``clocks.due_filter``).
 """
 
 from dataclasses import dataclass
@@ -12,10 +13,11 @@ from datetime import date
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
-from tongban.core import workdays
+from tongban.core import deadlines, workdays
 
-from . import services, states
+from . import states
 from .models import Application, ApplicationMatter
+from .services import clocks
 
 # Decisions a department took (a withdrawn matter was not decided by anyone).
 DECISIONS = ("approved", "refused")
@@ -78,7 +80,7 @@ def volume_by_matter(centre, start: date | None = None, end: date | None = None)
 
 def volume_by_department(centre, start: date | None = None, end: date | None = None) -> list[dict]:
     """Per department: tasks, still open, overdue, approved and refused."""
-    day = services.today()
+    day = clocks.today()
     return list(
         tasks(centre, start, end)
         .values(code=F("department__code"))
@@ -87,7 +89,7 @@ def volume_by_department(centre, start: date | None = None, end: date | None = N
             name_zh=Max("department__name_zh"),
             count=Count("pk"),
             open=Count("pk", filter=_open()),
-            overdue=Count("pk", filter=_overdue(day)),
+            overdue=Count("pk", filter=clocks.due_filter(deadlines.OVERDUE, day)),
             approved=Count("pk", filter=Q(state="approved")),
             refused=Count("pk", filter=Q(state="refused")),
         )
@@ -99,17 +101,12 @@ def _open() -> Q:
     return Q(started_on__isnull=False) & ~Q(state__in=states.DECIDED)
 
 
-def _overdue(day: date) -> Q:
-    """As the clock says: running (not paused), not decided, past the due date."""
-    return Q(started_on__isnull=False, state="reviewing", paused_on__isnull=True, due_on__lt=day)
-
-
 def open_work(centre, start: date | None = None, end: date | None = None) -> dict[str, int]:
     """Tasks still open, of which overdue and waiting for a supplement."""
-    day = services.today()
+    day = clocks.today()
     return tasks(centre, start, end).aggregate(
         open=Count("pk", filter=_open()),
-        overdue=Count("pk", filter=_overdue(day)),
+        overdue=Count("pk", filter=clocks.due_filter(deadlines.OVERDUE, day)),
         supplement=Count("pk", filter=Q(started_on__isnull=False, state="supplement")),
     )
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import staff_views, views
+from . import views
+from .staff import views as staff_views
 
 app_name = "applications"
 urlpatterns = [

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,12 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tongban.audit.services import record_read
 from tongban.catalogue.models import Matter
 from tongban.catalogue.queries import public_version
-from tongban.core.moves import CaseError
-from tongban.guidance.services import current_guide, read_sheet_token
+from tongban.guidance.services import GuidanceUnavailable
 from tongban.notifications.models import Notification
+from tongban.notifications.services import mark_all_read
 
-from . import access, issuing, services, signing
+from . import access, issuing, selectors, services, signing
 from .models import Application, Document, IssuedDocument, Note
+from .services import CaseError, clocks
 from .uploads import stored_file_response
 
 
@@ -53,31 +53,23 @@ def start(request: HttpRequest) -> HttpResponse:
     version = public_version()
     try:
         if request.POST.get("sheet"):
-            application = _start_from_sheet(request, version)
+            application = services.start_from_sheet(request.user, version, request.POST["sheet"])
         else:
             matter = Matter.objects.filter(version=version, code=request.POST.get("matter")).first()
             if matter is None:
                 raise Http404("no such matter")
             application = services.start_from_matter(request.user, matter)
+    except GuidanceUnavailable:
+        messages.error(request, _("The guidance is being updated; try again shortly."))
     except CaseError as error:
         _case_error(request, error)
-        back = request.POST.get("back", "")
-        safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
-        return redirect(back if back and safe else "applications:list")
-    messages.success(request, _("Your application %(number)s is started. It is saved as you go.")
-                     % {"number": application.number})  # fmt: skip
-    return _back(application)
-
-
-def _start_from_sheet(request: HttpRequest, version) -> Application:
-    guide, found = current_guide(), read_sheet_token(request.POST["sheet"])
-    if guide is None or found is None or found[0] not in guide.scenarios:
-        raise CaseError(_("This sheet link has expired: please answer the questions again."))
-    scenario = guide.scenarios[found[0]]
-    plan = guide.resolve(scenario, found[1])
-    if not plan.complete:
-        raise CaseError(_("Answer every question of the sheet before applying."))
-    return services.start_from_plan(request.user, version, guide, plan)
+    else:
+        messages.success(request, _("Your application %(number)s is started. It is saved as "
+                                    "you go.") % {"number": application.number})  # fmt: skip
+        return _back(application)
+    back = request.POST.get("back", "")
+    safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+    return redirect(back if back and safe else "applications:list")
 
 
 @login_required
@@ -108,16 +100,14 @@ def _context(application: Application, errors: dict | None = None, data: dict | 
         "findings": findings,
         "blocking": [f for f in findings if f.level == "error"],
         "tolerable": [f for f in findings if f.level == "tolerable"],
-        "tasks": [(t, services.clock(t)) for t in tasks],
+        "tasks": [(t, clocks.clock(t)) for t in tasks],
         "requests": open_requests,
         "requested_keys": {k for r in open_requests for k in r.material_keys},
         "notes": application.notes.filter(kind=Note.Kind.MESSAGE).select_related("author"),
-        "issued": IssuedDocument.objects.filter(task__application=application).select_related(
-            "task__matter"
-        ),
+        "issued": selectors.issued_of(application),
         "delivery": getattr(application, "delivery", None),
-        "timeline": services.timeline(application),
-        "today": services.today(),
+        "timeline": selectors.timeline(application),
+        "today": clocks.today(),
     }
 
 
@@ -291,18 +281,18 @@ def issued_pdf(request: HttpRequest, number: str, serial: str) -> HttpResponse:
 def vault(request: HttpRequest) -> HttpResponse:
     documents = Document.objects.filter(owner=request.user)
     return render(request, "applications/vault.html",
-                  {"documents": documents, "today": services.today()})  # fmt: skip
+                  {"documents": documents, "today": clocks.today()})  # fmt: skip
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def notifications(request: HttpRequest) -> HttpResponse:
-    mine_ = Notification.objects.filter(user=request.user)
     if request.method == "POST":
-        mine_.filter(read_at__isnull=True).update(read_at=timezone.now())
+        mark_all_read(request.user)
         return redirect("applications:notifications")
+    mine_ = Notification.objects.filter(user=request.user).select_related("application")
     return render(request, "applications/notifications.html",
-                  {"notifications": mine_.select_related("application")[:200]})  # fmt: skip
+                  {"notifications": mine_[:200]})  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])

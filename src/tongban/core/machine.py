@@ -29,8 +29,26 @@ class Machine:
             raise IllegalTransition(self.name, state, action)
         return target
 
+    def allows(self, state: str, action: str) -> bool:
+        return state in self.moves.get(action, (frozenset(), ""))[0]
+
     def allowed(self, state: str) -> list[str]:
         return [action for action, (sources, _) in self.moves.items() if state in sources]
+
+    def sources(self, action: str) -> frozenset[str]:
+        """The states the action may start from."""
+        return self.moves[action][0]
+
+    def ahead(self, state: str, action: str) -> bool:
+        """Whether the action may still be taken from this state, now or after other moves."""
+        seen, todo = set(), [state]
+        while todo:
+            current = todo.pop()
+            if self.allows(current, action):
+                return True
+            seen.add(current)
+            todo += [t for a, (s, t) in self.moves.items() if current in s and t not in seen]
+        return False
 
     @property
     def states(self) -> set[str]:

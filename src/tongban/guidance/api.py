@@ -9,12 +9,23 @@ from ninja.errors import HttpError
 
 from tongban.core.yamlfile import ContentErrors
 from tongban.problems import problem
+from tongban.ratelimits import limited
 from tongban.schemas import Problem
 
-from .engine import Guide
-from .services import current_guide, plan_data, read_sheet_token, sheet_token, validate_answers
+from .engine import Guide, Plan
+from .services import (
+    GuidanceUnavailable,
+    InvalidSheet,
+    current_guide,
+    plan_data,
+    read_sheet,
+    sheet_token,
+    validate_answers,
+)
 
 router = Router(tags=["guidance"])
+
+UPDATING = "The guidance is being updated; try again shortly."
 
 
 class Text(Schema):
@@ -78,7 +89,7 @@ def _guide() -> Guide:
     try:
         guide = current_guide()
     except ContentErrors as errors:
-        raise HttpError(503, "The guidance is being updated; try again shortly.") from errors
+        raise HttpError(503, UPDATING) from errors
     if guide is None:
         raise Http404
     return guide
@@ -114,20 +125,19 @@ def get_scenario(request: HttpRequest, code: str):
     return {**_scenario_out(scenario), "activity": scenario.activity.code, "questions": questions}
 
 
-def _plan(guide: Guide, scenario_code: str, answers: dict) -> HttpResponse:
+def _plan(guide: Guide, plan: Plan) -> HttpResponse:
     """The plan as JSON. Built from plain data already in PlanOut's shape (schemathesis
     checks that against the spec), so it skips a second validation on the hot path."""
-    scenario = guide.scenarios[scenario_code]
-    plan = guide.resolve(scenario, answers)
-    data = {**plan_data(guide, plan), "token": sheet_token(scenario_code, plan.answers)}
+    data = {**plan_data(guide, plan), "token": sheet_token(plan.scenario, plan.answers)}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return HttpResponse(body.encode(), content_type="application/json")
 
 
 @router.post(
     "/guidance/resolve",
-    response={200: PlanOut, 400: Problem, 404: Problem, 422: Problem, 503: Problem},
+    response={200: PlanOut, 400: Problem, 404: Problem, 422: Problem, 429: Problem, 503: Problem},
 )
+@limited("guidance-resolve")
 def resolve(request: HttpRequest, body: ResolveIn):
     """The plan for a scenario and answers; invalid answers are named in the problem."""
     guide = _guide()
@@ -135,7 +145,7 @@ def resolve(request: HttpRequest, body: ResolveIn):
     answers, errors = validate_answers(scenario, body.answers) if scenario else ({}, {})
     if scenario is None or errors:
         return _invalid(request, body.scenario if scenario is None else None, errors)
-    return _plan(guide, body.scenario, answers)
+    return _plan(guide, guide.resolve(scenario, answers))
 
 
 def _invalid(request: HttpRequest, unknown_scenario: str | None, errors: dict):
@@ -149,12 +159,13 @@ def _invalid(request: HttpRequest, unknown_scenario: str | None, errors: dict):
 
 @router.get("/guidance/sheets/{token}", response={200: PlanOut, 404: Problem, 503: Problem})
 def get_sheet(request: HttpRequest, token: str):
-    guide = _guide()
-    decoded = read_sheet_token(token)
-    if decoded is None or decoded[0] not in guide.scenarios:
-        raise Http404
-    answers, _ = validate_answers(guide.scenarios[decoded[0]], decoded[1])
-    return _plan(guide, decoded[0], answers)
+    try:
+        sheet = read_sheet(token)
+    except GuidanceUnavailable as error:
+        raise HttpError(503, UPDATING) from error
+    except InvalidSheet:
+        raise Http404 from None
+    return _plan(sheet.guide, sheet.plan)
 
 
 class WhatIfIn(ResolveIn):

@@ -1,7 +1,9 @@
 """The guidance the site serves: the district's files compiled against its catalogue."""
 
 import json
-from functools import lru_cache
+import logging
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -12,10 +14,13 @@ from django.core import signing
 from tongban.catalogue.models import CatalogueVersion
 from tongban.catalogue.queries import public_version
 from tongban.catalogue.versions import records
+from tongban.core.yamlfile import ContentErrors
 
 from .content import read_guidance
 from .engine import MULTI, NUMBER, YESNO, Guide, Plan, Scenario
 from .forms import read_forms
+
+logger = logging.getLogger(__name__)
 
 _compiled: dict[tuple, Guide] = {}
 
@@ -65,18 +70,6 @@ def guide_forms() -> dict:
     return _forms[key]
 
 
-def applicant_profile(user) -> dict[str, str]:
-    """What a signed-in applicant's forms may be filled with; empty for staff and visitors."""
-    if not getattr(user, "is_authenticated", False) or user.kind == "staff":
-        return {}
-    return {
-        "enterprise_name": user.enterprise_name,
-        "credit_code": user.credit_code or "",
-        "full_name": user.full_name,
-        "phone": user.phone,
-    }
-
-
 def guide_version_key() -> str:
     """What the served guidance was compiled from, for caches of its outputs."""
     return "|".join(map(str, next(iter(_compiled), ("none",))))
@@ -119,6 +112,45 @@ def read_sheet_token(token: str) -> tuple[str, dict[str, Any]] | None:
     if not isinstance(data, dict) or not isinstance(data.get("a"), dict):
         return None
     return data.get("s"), data["a"]
+
+
+class GuidanceUnavailable(Exception):
+    """The guidance files do not compile now (an editor's mistake, soon put right)."""
+
+
+class InvalidSheet(Exception):
+    """A sheet link this site did not make, or of a scenario it does not serve (now)."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    guide: Guide
+    scenario: Scenario
+    raw: dict[str, Any]  # the answers as the token carries them
+
+    @cached_property
+    def answers(self) -> dict[str, Any]:
+        return validate_answers(self.scenario, self.raw)[0]
+
+    @cached_property
+    def plan(self) -> Plan:
+        return self.guide.resolve(self.scenario, self.answers)
+
+
+def read_sheet(token: str) -> Sheet:
+    """The plan a sheet token stands for. Its answers are checked again, as a link outlives
+    edits of the guidance: an answer no longer valid is dropped (the plan may then be
+    incomplete). InvalidSheet for a bad link; GuidanceUnavailable when the files are broken."""
+    try:
+        guide = current_guide()
+    except ContentErrors as errors:
+        logger.exception("the guidance files do not compile")
+        raise GuidanceUnavailable from errors
+    decoded = read_sheet_token(token)
+    scenario = guide.scenarios.get(decoded[0]) if guide and decoded else None
+    if scenario is None:
+        raise InvalidSheet
+    return Sheet(guide, scenario, decoded[1])
 
 
 def validate_answers(scenario: Scenario, raw: dict[str, Any]) -> tuple[dict[str, Any], dict]:

@@ -11,10 +11,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from tongban.accounts.profile import applicant_profile
 from tongban.core.bilingual import prefers_chinese
 from tongban.core.pdf import render_pdf
 from tongban.core.qr import qr_svg
 from tongban.core.yamlfile import ContentErrors
+from tongban.ratelimits import limited
 
 from . import analytics
 from .engine import Guide
@@ -22,16 +24,17 @@ from .forms import fill
 from .graph import mermaid, svg
 from .pdf import cached_pdf
 from .services import (
+    GuidanceUnavailable,
+    InvalidSheet,
+    Sheet,
     answers_from_query,
     answers_to_query,
-    applicant_profile,
     current_guide,
     guide_forms,
     guide_version_key,
     plan_data,
-    read_sheet_token,
+    read_sheet,
     sheet_token,
-    validate_answers,
 )
 
 logger = logging.getLogger(__name__)
@@ -109,10 +112,11 @@ def scenario(request: HttpRequest, code: str) -> HttpResponse:
 
 def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResponse:
     """The one personal sheet, printable on one page, with a QR code of its own link."""
-    guide = _guide(request)
-    if guide is None:
+    try:
+        found_sheet = _sheet_of(token)
+    except GuidanceUnavailable:
         return _unavailable(request)
-    found, raw = _sheet_of(guide, token)
+    found = found_sheet.scenario
     language = "zh" if prefers_chinese() else "en"
     if not as_pdf:
         analytics.count(found.code, "sheet")
@@ -121,13 +125,13 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
         key = "guidance-sheet:" + hashlib.sha256(stamp).hexdigest()
         body = cache.get(key)
         if body is None:
-            context = _sheet_context(request, guide, found, raw, token, language)
+            context = _sheet_context(request, found_sheet, token, language)
             body = render_to_string("guidance/_sheet.html", context, request)
             cache.set(key, body, 3600)
         return render(
             request, "guidance/sheet.html", {"scenario": found, "body": body, "token": token}
         )
-    context = _sheet_context(request, guide, found, raw, token, language)
+    context = _sheet_context(request, found_sheet, token, language)
     pdf_key = {"scenario": found.code, "answers": context["answers_given"], "lang": language,
                "catalogue": guide_version_key(), "url": context["url"]}  # fmt: skip
     pdf = cached_pdf("guidance/sheet_pdf.html", context, pdf_key, "sheet")
@@ -136,18 +140,27 @@ def sheet(request: HttpRequest, token: str, *, as_pdf: bool = False) -> HttpResp
     return response
 
 
-def _sheet_of(guide: Guide, token: str) -> tuple:
-    """The scenario and raw answers a sheet token carries, or 404 for a bad link."""
-    decoded = read_sheet_token(token)
-    found = guide.scenarios.get(decoded[0]) if decoded else None
-    if found is None:
-        raise Http404("this link is not valid")
-    return found, decoded[1]
+@limited("sheet-pdf")
+def sheet_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The sheet as a PDF: rendering one is costly, so each address gets only so many."""
+    return sheet(request, token, as_pdf=True)
 
 
-def _sheet_context(request, guide: Guide, found, raw: dict, token: str, language: str) -> dict:
-    answers, _ = validate_answers(found, raw)
-    plan = guide.resolve(found, answers)
+def _sheet_of(token: str) -> Sheet:
+    """The sheet a token stands for, or 404 for a bad link (GuidanceUnavailable passes)."""
+    try:
+        return read_sheet(token)
+    except InvalidSheet:
+        raise Http404("this link is not valid") from None
+
+
+def _sheet_context(request, found_sheet: Sheet, token: str, language: str) -> dict:
+    guide, found, answers, plan = (
+        found_sheet.guide,
+        found_sheet.scenario,
+        found_sheet.answers,
+        found_sheet.plan,
+    )
     url = request.build_absolute_uri(reverse("guidance:sheet", args=[token]))
     return {
         "scenario": found,
@@ -194,12 +207,16 @@ def forms_pdf(request: HttpRequest, token: str) -> HttpResponse:
     Signed-in applicants get their profile filled in too; such PDFs carry personal
     data, so only the anonymous ones are cached.
     """
-    guide = _guide(request)
-    if guide is None:
+    try:
+        found_sheet = _sheet_of(token)
+    except GuidanceUnavailable:
         return _unavailable(request)
-    found, raw = _sheet_of(guide, token)
-    answers, _ = validate_answers(found, raw)
-    plan = guide.resolve(found, answers)
+    guide, found, answers, plan = (
+        found_sheet.guide,
+        found_sheet.scenario,
+        found_sheet.answers,
+        found_sheet.plan,
+    )
     language = "zh" if prefers_chinese() else "en"
     profile = applicant_profile(request.user)
     filled = fill(guide, plan, guide_forms(), profile, language)

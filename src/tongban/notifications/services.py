@@ -3,7 +3,7 @@
 import logging
 
 from django.core.mail import send_mail
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .models import Notification
 
@@ -33,3 +33,9 @@ def notify(user, application, message, **params) -> Notification:
         except OSError:  # the mail server is down: the in-site notice still stands
             log.warning("could not e-mail %s about %s", user.pk, subject)
     return note
+
+
+def mark_all_read(user) -> int:
+    """Mark every unread notification of ``user`` read; how many were."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())

@@ -1,80 +1,39 @@
 """Staff pages: acceptance at the counter, the whole case, the review inbox and task, the
-centre's list with its CSV export, and the centre's statistics.
+centre's list with its CSV export (``exports``), and the centre's statistics.
 
-Views stay thin: who may see what is ``access``'s answer (an invisible case is 404), who may
+Views stay thin: the lists come from ``selectors`` (shared with the API), who may see what
+is ``access``'s answer (an invisible case is 404), who may
 do what is checked by ``services``, ``issuing`` and ``delivery`` (PermissionDenied, 403), and
 a rule the case does not allow now comes back as ``CaseError``: its message is shown, next to
 the field when it names one. Every action is a plain POST that redirects back.
 """
 
-import csv
-from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tongban.catalogue.models import Department
-from tongban.core import workdays
 from tongban.core.identity import mask_resident_id
-from tongban.core.moves import CaseError
 
-from . import access, issuing, services, states, stats
-from . import delivery as carriage
-from .models import (
-    Application,
-    ApplicationMaterial,
-    ApplicationMatter,
-    Delivery,
-    IssuedDocument,
-    Note,
-    SupplementRequest,
-)
+from .. import access, issuing, selectors, services, states, stats
+from .. import delivery as carriage
+from ..models import Application, ApplicationMaterial, ApplicationMatter, Delivery, Note
+from ..services import CaseError, clocks
+from .exports import centre_csv
+from .forms import CentreFilter, PeriodForm, state_label
 
 PER_PAGE = 50
 INBOX_PER_PAGE = 25
-
-STATE_LABELS = {
-    # applications
-    "draft": gettext_lazy("draft"),
-    "submitted": gettext_lazy("submitted, waiting for acceptance"),
-    "in_review": gettext_lazy("in review"),
-    "rejected": gettext_lazy("not accepted"),
-    "withdrawn": gettext_lazy("withdrawn"),
-    "expired": gettext_lazy("expired"),
-    "decided": gettext_lazy("decided, to be issued"),
-    "issued": gettext_lazy("issued"),
-    "completed": gettext_lazy("completed"),
-    # review tasks
-    "reviewing": gettext_lazy("reviewing"),
-    "supplement": gettext_lazy("waiting for a supplement"),
-    "approved": gettext_lazy("approved"),
-    "refused": gettext_lazy("refused"),
-    # deliveries
-    "preparing": gettext_lazy("being prepared"),
-    "ready": gettext_lazy("ready for pickup"),
-    "collected": gettext_lazy("collected"),
-    "dispatched": gettext_lazy("handed to the post"),
-    "in_transit": gettext_lazy("in transit"),
-    "delivered": gettext_lazy("delivered"),
-    "returned": gettext_lazy("returned to the centre"),
-}
-
-
-def state_label(code: str) -> str:
-    return str(STATE_LABELS.get(code, code))
 
 
 def staff_page(view: Callable) -> Callable:
@@ -137,23 +96,7 @@ def _query_without_page(request: HttpRequest) -> str:
 @only("GET")
 def acceptance(request: HttpRequest) -> HttpResponse:
     """The submitted applications of the clerk's centre (and counter), oldest first."""
-    user = request.user
-    access.require(access.is_clerk(user))
-    waiting = (
-        Application.objects.filter(centre_id=user.centre_id, state="submitted")
-        .select_related("applicant")
-        .annotate(
-            tolerated=Count(
-                "materials", filter=Q(materials__status=ApplicationMaterial.Status.TOLERATED)
-            )
-        )
-        .prefetch_related(
-            Prefetch("matters", queryset=ApplicationMatter.objects.select_related("matter"))
-        )
-        .order_by("submitted_at", "pk")
-    )
-    if user.counter:
-        waiting = waiting.filter(counter=user.counter)
+    waiting = selectors.acceptance_queue(request.user)
     return render(
         request,
         "applications/staff/acceptance.html",
@@ -167,7 +110,7 @@ def acceptance(request: HttpRequest) -> HttpResponse:
 def _timeline(application: Application) -> list[dict]:
     """The case's audited moves, labelled for staff."""
     rows = []
-    for step in services.timeline(application):
+    for step in selectors.timeline(application):
         if step["matter"] is not None:
             what = step["matter"].name
         else:
@@ -197,11 +140,12 @@ def _events(parcel: Delivery | None) -> list[dict]:
     return rows
 
 
-def _shared_data(application: Application) -> list[tuple[str, str]]:
-    """The application's shared data, the resident ID masked."""
+def _shared_data(user, application: Application) -> list[tuple[str, str]]:
+    """The application's shared data, the resident ID masked; the read is audited."""
+    data = selectors.shared_data(user, application)
     rows = []
     for field in services.fields_for(application):
-        value = str(application.data.get(field.key, "") or "")
+        value = str(data.get(field.key, "") or "")
         if field.key == "id_number":
             value = mask_resident_id(value)
         rows.append((str(field.label), value))
@@ -210,37 +154,34 @@ def _shared_data(application: Application) -> list[tuple[str, str]]:
 
 def _case_context(user, application: Application) -> dict:
     tasks = list(application.matters.select_related("matter", "department", "decided_by"))
-    parcel = Delivery.objects.filter(application=application).first()
+    parcel = selectors.delivery_of(application)
     centre_staff = access.is_centre_staff(user, application)
     return {
         "application": application,
         "state": state_label(application.state),
         "applicant": application.applicant,
-        "data": _shared_data(application),
+        "data": _shared_data(user, application),
         "materials": list(application.materials.select_related("document")),
         "tasks": [
-            {"task": t, "state": state_label(t.state), "clock": services.clock(t)} for t in tasks
+            {"task": t, "state": state_label(t.state), "clock": clocks.clock(t)} for t in tasks
         ],
-        "supplements": SupplementRequest.objects.filter(task__application=application)
-        .select_related("task__matter", "requested_by")
-        .order_by("requested_at"),
+        "supplements": selectors.supplements_of(application),
         "notes": application.notes.select_related("author", "task__matter", "task__department"),
         "timeline": _timeline(application),
-        "issued": IssuedDocument.objects.filter(task__application=application)
-        .select_related("task__matter")
-        .order_by("pk"),
+        "issued": selectors.issued_of(application),
         "delivery": parcel,
         "delivery_state": state_label(parcel.state) if parcel else "",
         "events": _events(parcel),
-        "may_accept": application.state == "submitted" and services.may_accept(user, application),
-        "may_issue": application.state == "decided" and centre_staff,
+        "may_accept": states.APPLICATION.allows(application.state, "accept")
+        and services.may_accept(user, application),
+        "may_issue": states.APPLICATION.allows(application.state, "issue") and centre_staff,
         "may_collect": bool(
             parcel
-            and parcel.state == "ready"
+            and states.DELIVERY.allows(parcel.state, "collect")
             and access.is_clerk(user)
             and user.centre_id == application.centre_id
         ),
-        "may_track": bool(parcel and parcel.state in ("dispatched", "in_transit") and centre_staff),
+        "may_track": bool(parcel and parcel.state in states.WITH_THE_POST and centre_staff),
         "may_message": access.may_see_staff_notes(user, application),
         "centre_staff": access.is_clerk(user) or access.is_manager(user),
         "reviewer_tasks": [
@@ -366,11 +307,6 @@ def track(request: HttpRequest, number: str) -> HttpResponse:
 # --- the review inbox and task (分类审批) -----------------------------------------------
 
 
-def _soon_limit(day: date) -> date:
-    """Tasks due before this date have at most two working days left (the clock's "soon")."""
-    return workdays.add_working_days(day, 3)
-
-
 INBOX_TABS = {
     "open": gettext_lazy("To review"),
     "supplement": gettext_lazy("Waiting for a supplement"),
@@ -380,48 +316,6 @@ INBOX_TABS = {
 }
 
 
-def inbox_tasks(user, tab: str, day: date) -> QuerySet[ApplicationMatter]:
-    """One tab of a reviewer's inbox, by due date: one query on (department, state, due_on)."""
-    tasks = access.review_tasks(user)
-    # A paused task is in "supplement", so "reviewing" alone means the clock runs; the
-    # count then reads the partial index only.
-    running = Q(state="reviewing")
-    if tab == "supplement":
-        tasks = tasks.filter(state="supplement")
-    elif tab == "decided":
-        tasks = tasks.filter(decided_at__isnull=False)
-    elif tab == "overdue":
-        tasks = tasks.filter(running, due_on__lt=day)
-    elif tab == "soon":
-        tasks = tasks.filter(running, due_on__gte=day, due_on__lt=_soon_limit(day))
-    else:
-        tasks = tasks.filter(state="reviewing")
-    return (
-        tasks.select_related("application", "matter")
-        .only(
-            "pk",
-            "state",
-            "department",
-            "started_on",
-            "due_on",
-            "due_confirmed",
-            "paused_on",
-            "paused_days",
-            "decided_at",
-            "application",
-            "application__number",
-            "application__title_en",
-            "application__title_zh",
-            "application__submitted_at",
-            "matter",
-            "matter__code",
-            "matter__name_en",
-            "matter__name_zh",
-        )
-        .order_by(*(("-decided_at", "-pk") if tab == "decided" else ("due_on", "pk")))
-    )
-
-
 @staff_page
 @only("GET")
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -429,11 +323,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "open")
     if tab not in INBOX_TABS:
         tab = "open"
-    day = services.today()
-    page = _page(request, inbox_tasks(request.user, tab, day), CappedPaginator, INBOX_PER_PAGE)
-    rows = [
-        {"task": t, "state": state_label(t.state), "clock": services.clock(t, day)} for t in page
-    ]
+    day = clocks.today()
+    tasks = selectors.inbox_tasks(request.user, tab, day)
+    page = _page(request, tasks, CappedPaginator, INBOX_PER_PAGE)
+    rows = [{"task": t, "state": state_label(t.state), "clock": clocks.clock(t, day)} for t in page]
     return render(
         request,
         "applications/staff/inbox.html",
@@ -450,7 +343,7 @@ def _task_context(user, task: ApplicationMatter) -> dict:
         "task": task,
         "application": application,
         "state": state_label(task.state),
-        "clock": services.clock(task),
+        "clock": clocks.clock(task),
         "materials": [m for m in materials if code in m.matter_codes],
         "all_materials": materials,
         "tolerated": [
@@ -470,7 +363,7 @@ def _task_context(user, task: ApplicationMatter) -> dict:
         "may_approve": "approve" in allowed,
         "may_refuse": "refuse" in allowed,
         "may_supplement": "request_supplement" in allowed,
-        "today": services.today(),
+        "today": clocks.today(),
         "errors": {},
         "failed": "",
         "posted": {},
@@ -562,94 +455,6 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- the centre's applications and their export ------------------------------------------
 
 
-class CentreFilter(forms.Form):
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
-    matter = forms.CharField(label=gettext_lazy("Matter code"), max_length=80, required=False)
-    department = forms.ChoiceField(label=gettext_lazy("Department"), required=False)
-    submitted_from = forms.DateField(
-        label=gettext_lazy("Submitted from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    submitted_to = forms.DateField(
-        label=gettext_lazy("Submitted until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    overdue = forms.BooleanField(label=gettext_lazy("Only with an overdue matter"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        any_ = [("", _("Any"))]
-        self.fields["state"].choices = any_ + [
-            (s, state_label(s)) for s in sorted(states.APPLICATION.states - {"draft"})
-        ]
-        self.fields["department"].choices = any_ + [
-            (d.code, d.name) for d in Department.objects.order_by("code")
-        ]
-
-
-def _late_tasks(day: date) -> QuerySet[ApplicationMatter]:
-    return ApplicationMatter.objects.filter(
-        application=OuterRef("pk"),
-        state="reviewing",
-        paused_on__isnull=True,
-        started_on__isnull=False,
-        due_on__lt=day,
-    )
-
-
-def centre_applications(centre_id: int, filters: dict, day: date) -> QuerySet[Application]:
-    """The centre's applications (no drafts), filtered, each marked when a matter is overdue."""
-    found = (
-        Application.objects.filter(centre_id=centre_id)
-        .exclude(state="draft")
-        .annotate(overdue=Exists(_late_tasks(day)))
-    )
-    if filters.get("state"):
-        found = found.filter(state=filters["state"])
-    if filters.get("matter"):
-        found = found.filter(
-            Exists(
-                ApplicationMatter.objects.filter(
-                    application=OuterRef("pk"), matter__code=filters["matter"].strip()
-                )
-            )
-        )
-    if filters.get("department"):
-        found = found.filter(
-            Exists(
-                ApplicationMatter.objects.filter(
-                    application=OuterRef("pk"), department__code=filters["department"]
-                )
-            )
-        )
-    if filters.get("submitted_from"):
-        found = found.filter(submitted_at__date__gte=filters["submitted_from"])
-    if filters.get("submitted_to"):
-        found = found.filter(submitted_at__date__lte=filters["submitted_to"])
-    if filters.get("overdue"):
-        found = found.filter(overdue=True)
-    return (
-        found.select_related("applicant")
-        .prefetch_related(
-            Prefetch(
-                "matters",
-                queryset=ApplicationMatter.objects.select_related("matter").only(
-                    "pk",
-                    "application",
-                    "order",
-                    "matter",
-                    "matter__code",
-                    "matter__name_en",
-                    "matter__name_zh",
-                ),
-            )
-        )
-        .order_by("-submitted_at", "-pk")
-    )
-
-
 @staff_page
 @only("GET")
 def centre_list(request: HttpRequest) -> HttpResponse:
@@ -657,10 +462,10 @@ def centre_list(request: HttpRequest) -> HttpResponse:
     access.require(access.is_manager(user) or access.is_clerk(user))
     form = CentreFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})
-    day = services.today()
-    found = centre_applications(user.centre_id, filters, day)
+    day = clocks.today()
+    found = selectors.centre_applications(user.centre_id, filters, day)
     if request.GET.get("format") == "csv":
-        return _csv(found, user.centre.code, day)
+        return centre_csv(found, user.centre.code, day)
     page = _page(request, found)
     rows = [{"application": a, "state": state_label(a.state)} for a in page]
     query = _query_without_page(request)
@@ -680,82 +485,7 @@ def centre_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value) -> str:
-    """Text a spreadsheet shows as text: no formula may be smuggled in through a name."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def _csv(found: QuerySet[Application], centre_code: str, day: date) -> StreamingHttpResponse:
-    """The list as CSV for Excel: UTF-8 with a BOM, no resident ID numbers."""
-    header = [
-        _("Case number"),
-        _("Title (English)"),
-        _("Title (Chinese)"),
-        _("State"),
-        _("Applicant"),
-        _("Submitted"),
-        _("Accepted"),
-        _("Decided"),
-        _("Issued"),
-        _("Matters"),
-        _("Overdue"),
-    ]
-    yes, no = _("yes"), _("no")
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(header)
-        for a in found.iterator(chunk_size=1000):
-            yield writer.writerow(
-                [
-                    _cell(v)
-                    for v in (
-                        a.number,
-                        a.title_en,
-                        a.title_zh,
-                        a.state,
-                        a.applicant.display_name,
-                        _when(a.submitted_at),
-                        _when(a.accepted_at),
-                        _when(a.decided_at),
-                        _when(a.issued_at),
-                        " ".join(t.matter.code for t in a.matters.all()),
-                        yes if a.overdue else no,
-                    )
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    name = f"applications-{centre_code}-{day.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 # --- statistics ------------------------------------------------------------------------
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=gettext_lazy("Submitted from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    end = forms.DateField(
-        label=gettext_lazy("Submitted until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
 
 
 @staff_page

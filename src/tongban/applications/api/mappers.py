@@ -1,0 +1,175 @@
+"""Cases as the API shows them: plain dicts in the shape of the schemas (``schemas``)."""
+
+from tongban.notifications.models import Notification
+from tongban.notifications.services import both
+
+from .. import access, selectors, services, states
+from ..models import (
+    Application,
+    ApplicationMatter,
+    IssuedDocument,
+    Note,
+    SupplementRequest,
+)
+from ..services import clocks
+
+
+def text(obj) -> dict:
+    return {"en": obj.name_en, "zh": obj.name_zh}
+
+
+def summary(a: Application) -> dict:
+    return {"number": a.number, "state": a.state, "title": {"en": a.title_en, "zh": a.title_zh},
+            "created_at": a.created_at, "submitted_at": a.submitted_at,
+            "updated_at": a.updated_at}  # fmt: skip
+
+
+def detail(application: Application, user) -> dict:
+    mine = application.applicant_id == user.pk
+    data = selectors.shared_data(user, application)
+    tasks = list(application.matters.select_related("matter", "department"))
+    return {
+        **summary(application),
+        **{k: getattr(application, k) for k in ("scenario", "counter", "expires_at",
+           "commitment_at", "accepted_at", "decided_at", "issued_at", "reason")},
+        "data": data,
+        "centre": text(application.centre),
+        "fields": fields(application),
+        "materials": materials(application, mine),
+        "matters": [matter(task) for task in tasks],
+        "supplements": [supplement(s) for s in selectors.supplements_of(application)],
+        "messages": notes(application, user),
+        "delivery": delivery(application, mine),
+        "issued": [issued(d) for d in selectors.issued_of(application)],
+        "rating": rating(application),
+        "timeline": [{**m, "matter": m["matter"] and m["matter"].code}
+                     for m in selectors.timeline(application)],
+        "actions": actions(application, user),
+    }  # fmt: skip
+
+
+def fields(application: Application) -> list[dict]:
+    return [
+        {"key": f.key, "label": dict(zip(("en", "zh"), both(f.label), strict=True)),
+         "required": f.required, "value": str(application.data.get(f.key, ""))}
+        for f in services.fields_for(application)
+    ]  # fmt: skip
+
+
+def materials(application: Application, mine: bool) -> list[dict]:
+    draft = application.state in states.EDITABLE
+    offers = services.vault_offers(application) if mine and draft else {}
+    requested = {
+        k for s in selectors.supplements_of(application).filter(answered_at__isnull=True)
+        for k in s.material_keys
+    }  # fmt: skip
+    return [
+        {"key": m.key, "name": text(m), "evidence": m.evidence, "principal": m.principal,
+         "matters": m.matter_codes, "originals": m.originals, "copies": m.copies,
+         "status": m.status, "due_on": m.due_on, "document": m.document_id,
+         "reused": m.reused, "supplied_at": m.supplied_at, "requested": m.key in requested,
+         "offers": [d.pk for d in offers.get(m.key, [])]}
+        for m in application.materials.all()
+    ]  # fmt: skip
+
+
+def matter(task: ApplicationMatter) -> dict:
+    return {
+        "task": task.pk, "code": task.matter.code, "name": text(task.matter),
+        "department": {"code": task.department.code, "name": text(task.department)},
+        "state": task.state, "started_on": task.started_on, "due_on": task.due_on,
+        "clock": clocks.clock(task), "reason": task.reason, "result": task.result,
+    }  # fmt: skip
+
+
+def supplement(s: SupplementRequest) -> dict:
+    return {"id": s.pk, "task": s.task_id, "matter": s.task.matter.code,
+            "materials": s.material_keys, "reason": s.reason, "due_on": s.due_on,
+            "requested_at": s.requested_at, "answered_at": s.answered_at,
+            "answer": s.answer}  # fmt: skip
+
+
+def notes(application: Application, user) -> list[dict]:
+    notes = application.notes.select_related("author", "application")
+    if not access.may_see_staff_notes(user, application):
+        notes = notes.filter(kind=Note.Kind.MESSAGE)
+    return [note(n) for n in notes]
+
+
+def note(n: Note) -> dict:
+    return {"id": n.pk, "kind": n.kind, "task": n.task_id, "author": n.author.display_name,
+            "from_applicant": n.author_id == n.application.applicant_id, "body": n.body,
+            "created_at": n.created_at}  # fmt: skip
+
+
+def delivery(application: Application, mine: bool) -> dict:
+    parcel = selectors.delivery_of(application)
+    if parcel is None:
+        return {"method": application.delivery_method, "address": application.delivery_address,
+                "state": None, "pickup_code": None, "carrier": "", "tracking_number": "",
+                "events": []}  # fmt: skip
+    return {"method": parcel.method, "address": parcel.address, "state": parcel.state,
+            "pickup_code": parcel.pickup_code if mine else None, "carrier": parcel.carrier,
+            "tracking_number": parcel.tracking_number, "events": parcel.events}  # fmt: skip
+
+
+def issued(d: IssuedDocument) -> dict:
+    return {"serial": d.serial, "kind": d.kind, "matter": d.task.matter.code,
+            "valid_from": d.valid_from, "valid_until": d.valid_until, "issued_at": d.issued_at,
+            "revoked": d.revoked_at is not None}  # fmt: skip
+
+
+def rating(application: Application) -> dict | None:
+    if application.rating is None:
+        return None
+    return {"stars": application.rating, "comment": application.rating_comment}
+
+
+# Who takes each move of the application machine; the moves themselves come from ``states``.
+_ACTORS = {"submit": "applicant", "withdraw": "applicant", "accept": "counter",
+           "reject": "counter", "issue": "issuer"}  # fmt: skip
+
+
+def actions(application: Application, user) -> list[str]:
+    roles = {
+        "applicant": application.applicant_id == user.pk,
+        "counter": services.may_accept(user, application),
+        "issuer": access.is_centre_staff(user, application),
+    }
+    found = ["edit"] if roles["applicant"] and application.state in states.EDITABLE else []
+    moves = states.APPLICATION.allowed(application.state)
+    return found + [m for m in moves if roles.get(_ACTORS.get(m, ""), False)]
+
+
+def review(task: ApplicationMatter) -> dict:
+    a = task.application
+    return {"id": task.pk, "application": a.number, "title": {"en": a.title_en, "zh": a.title_zh},
+            "matter": task.matter.code, "matter_name": text(task.matter),
+            "department": task.department.code, "state": task.state,
+            "started_on": task.started_on, "due_on": task.due_on,
+            "clock": clocks.clock(task)}  # fmt: skip
+
+
+def review_detail(task: ApplicationMatter, user) -> dict:
+    task = ApplicationMatter.objects.select_related("application", "matter", "department").get(
+        pk=task.pk
+    )
+    return {**review(task), "reason": task.reason, "result": task.result,
+            "overdue_tolerated": [m.key for m in services.overdue_tolerated(task)],
+            "case": detail(task.application, user)}  # fmt: skip
+
+
+def findings(found) -> list[dict]:
+    return [{"level": f.level, "message": f.message, "field": f.field, "material": f.material,
+             "matters": list(f.matters)} for f in found]  # fmt: skip
+
+
+def line(application: Application, key: str) -> dict:
+    """One material line of the applicant's own application."""
+    return next(m for m in materials(application, True) if m["key"] == key)
+
+
+def notification(n: Notification) -> dict:
+    return {"id": n.pk, "application": n.application and n.application.number,
+            "text": {"en": n.text_en, "zh": n.text_zh}, "created_at": n.created_at,
+            "read_at": n.read_at}  # fmt: skip

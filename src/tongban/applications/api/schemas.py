@@ -1,0 +1,415 @@
+"""The API's request and response schemas, its problems and its page of results."""
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+from pydantic import create_model
+
+from tongban.schemas import Problem
+
+from .. import states
+from ..models import Delivery
+from ..services import FIELDS
+
+ApplicationState = Literal[tuple(sorted(states.APPLICATION.states))]  # type: ignore[valid-type]
+ReviewState = Literal[tuple(sorted(states.REVIEW.states))]  # type: ignore[valid-type]
+DeliveryMethod = Literal[tuple(Delivery.Method.values)]  # type: ignore[valid-type]
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+class Pages(PaginationBase):
+    """``?page=&per_page=`` (at most 50) answered as {count, page, per_page, items}; each
+    row is turned into its schema's dict by ``item``."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=100_000)
+        per_page: int = Field(50, ge=1, le=50)
+
+    class Output(Schema):
+        count: int
+        page: int
+        per_page: int
+        items: list[Any]
+
+    def __init__(self, item, **kwargs):
+        super().__init__(**kwargs)
+        self.item = item
+
+    def paginate_queryset(self, queryset, pagination: Input, **params) -> dict:
+        start = (pagination.page - 1) * pagination.per_page
+        rows = queryset[start : start + pagination.per_page]
+        items = [self.item(row) for row in rows]
+        return {"count": self._items_count(queryset), "page": pagination.page,
+                "per_page": pagination.per_page, "items": items}  # fmt: skip
+
+
+class NotificationPages(Pages):
+    """A page of notifications, with how many of all of them are unread."""
+
+    class Output(Pages.Output):
+        unread: int
+
+    def paginate_queryset(self, queryset, pagination: Pages.Input, **params) -> dict:
+        unread = queryset.filter(read_at__isnull=True).count()
+        return {**super().paginate_queryset(queryset, pagination, **params), "unread": unread}
+
+
+# --- problems ---------------------------------------------------------------------------
+
+
+class FieldError(Schema):
+    field: str | None
+    message: str
+
+
+class CaseProblem(Problem):
+    """A problem about the case: 409, or 422 naming the input to correct."""
+
+    field: str | None = Field(None, description="The input the problem is about (422)")
+    errors: list[FieldError] | None = None
+
+
+class Finding(Schema):
+    level: str = Field(description="error: blocks submission; tolerable: needs the commitment")
+    message: str
+    field: str
+    material: str
+    matters: list[str]
+
+
+class SubmitProblem(CaseProblem):
+    findings: list[Finding] | None = Field(None, description="What the pre-check found (409)")
+
+
+class DataProblem(CaseProblem):
+    data: dict[str, str] | None = Field(None, description="What was saved, errors and all")
+
+
+READ = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+WRITE = {**READ, 409: CaseProblem, 422: CaseProblem}
+
+
+class Text(Schema):
+    en: str
+    zh: str
+
+
+class Summary(Schema):
+    number: str
+    state: str
+    title: Text
+    created_at: datetime
+    submitted_at: datetime | None
+    updated_at: datetime
+
+
+class FieldOut(Schema):
+    key: str
+    label: Text
+    required: bool
+    value: str
+
+
+class CaseMaterial(Schema):
+    key: str
+    name: Text
+    evidence: str
+    principal: bool = Field(description="False: may be missing at acceptance (容缺)")
+    matters: list[str]
+    originals: int
+    copies: int
+    status: str
+    due_on: date | None = Field(description="When a tolerated material is due")
+    document: int | None = Field(description="The vault document serving this line")
+    reused: bool
+    supplied_at: datetime | None
+    requested: bool = Field(description="Asked for in an open supplement request")
+    offers: list[int] = Field(description="Vault documents that could be reused (drafts)")
+
+
+class Clock(Schema):
+    started: bool
+    used: int | None = None
+    left: int | None = None
+    paused: bool | None = None
+    overdue: bool | None = None
+    soon: bool | None = None
+    due_on: date | None = None
+    confirmed: bool | None = Field(None, description="False: the holiday calendar is not out")
+
+
+class DepartmentRef(Schema):
+    code: str
+    name: Text
+
+
+class CaseMatter(Schema):
+    task: int = Field(description="The review task's id")
+    code: str
+    name: Text
+    department: DepartmentRef
+    state: str
+    started_on: date | None
+    due_on: date | None
+    clock: Clock
+    reason: str
+    result: dict[str, Any]
+
+
+class Supplement(Schema):
+    id: int
+    task: int
+    matter: str
+    materials: list[str]
+    reason: str
+    due_on: date
+    requested_at: datetime
+    answered_at: datetime | None
+    answer: str
+
+
+class NoteOut(Schema):
+    id: int
+    kind: str
+    task: int | None
+    author: str
+    from_applicant: bool
+    body: str
+    created_at: datetime
+
+
+class DeliveryEvent(Schema):
+    at: str
+    state: str
+    text: str
+
+
+class DeliveryOut(Schema):
+    method: str
+    address: str
+    state: str | None = Field(description="Null until the results are issued")
+    pickup_code: str | None = Field(description="Shown to the applicant only")
+    carrier: str
+    tracking_number: str
+    events: list[DeliveryEvent]
+
+
+class IssuedOut(Schema):
+    serial: str
+    kind: str
+    matter: str
+    valid_from: date
+    valid_until: date | None
+    issued_at: datetime
+    revoked: bool
+
+
+class Rating(Schema):
+    stars: int
+    comment: str
+
+
+class Move(Schema):
+    at: datetime
+    action: str
+    state: str
+    matter: str | None
+
+
+class ApplicationDetail(Summary):
+    scenario: str
+    counter: str
+    centre: Text
+    expires_at: datetime | None
+    commitment_at: datetime | None
+    accepted_at: datetime | None
+    decided_at: datetime | None
+    issued_at: datetime | None
+    reason: str
+    data: dict[str, str]
+    fields: list[FieldOut]
+    materials: list[CaseMaterial]
+    matters: list[CaseMatter]
+    supplements: list[Supplement]
+    messages: list[NoteOut] = Field(description="Applicants see messages; staff all notes")
+    delivery: DeliveryOut
+    issued: list[IssuedOut]
+    rating: Rating | None
+    timeline: list[Move]
+    actions: list[str] = Field(description="What the signed-in person may do now")
+
+
+class StartIn(Schema):
+    sheet: str | None = Field(None, description="A guidance sheet's token: all its matters")
+    matter: str | None = Field(None, description="Or one matter's code")
+
+
+# The shared data, one string per field of ``services.FIELDS``; fields that are not for
+# this applicant are ignored, a missing field is saved empty.
+DataIn = create_model("DataIn", __base__=Schema, **{f.key: (str, "") for f in FIELDS})
+
+
+class DataOut(Schema):
+    data: dict[str, str]
+
+
+class ReuseIn(Schema):
+    material: str
+    document: int
+
+
+class DeliveryIn(Schema):
+    method: DeliveryMethod
+    address: str = ""
+
+
+class SubmitIn(Schema):
+    commitment: bool = Field(False, description="Signed: missing materials follow (容缺)")
+
+
+class SubmitOut(Schema):
+    number: str
+    state: str
+    findings: list[Finding]
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class AnswerIn(Schema):
+    answer: str = ""
+
+
+class BodyIn(Schema):
+    body: str
+
+
+class RatingIn(Schema):
+    stars: int
+    comment: str = ""
+
+
+class VaultDocument(Schema):
+    id: int
+    title: str
+    name: str
+    evidence: str
+    origin: str
+    size: int
+    content_type: str
+    pages: int
+    valid_until: date | None
+    created_at: datetime
+
+
+class NotificationOut(Schema):
+    id: int
+    application: str | None
+    text: Text
+    created_at: datetime
+    read_at: datetime | None
+
+
+class ReadOut(Schema):
+    read: int
+
+
+class ReviewQuery(Schema):
+    state: ReviewState | None = None
+    due: Literal["overdue", "soon"] | None = None
+
+
+class ReviewOut(Schema):
+    id: int
+    application: str
+    title: Text
+    matter: str
+    matter_name: Text
+    department: str
+    state: str
+    started_on: date | None
+    due_on: date | None
+    clock: Clock
+
+
+class ReviewDetail(ReviewOut):
+    reason: str
+    result: dict[str, Any]
+    overdue_tolerated: list[str] = Field(description="Materials whose lateness blocks approval")
+    case: ApplicationDetail
+
+
+class ApproveIn(Schema):
+    valid_until: date | None = None
+    scope: str = ""
+
+
+class SupplementIn(Schema):
+    materials: list[str]
+    reason: str
+    days: int = 5
+
+
+class CodeIn(Schema):
+    code: str
+
+
+class SerialCheck(Schema):
+    serial: str
+    kind: str
+    genuine: bool
+    valid: bool
+    expired: bool
+    revoked: bool
+    holder: str
+    matter: Text
+    department: Text
+    scope: str
+    valid_from: date
+    valid_until: date | None
+    issued_at: datetime
+    sha256: str
+
+
+class FileCheck(Schema):
+    signed: bool
+    intact: bool
+    trusted: bool
+    covers_whole_file: bool
+    problem: str
+    genuine: bool
+    serial: str
+
+
+class ApplicationQuery(Schema):
+    state: ApplicationState | None = None
+
+
+FILE_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The file, as an attachment",
+            "content": {
+                t: {"schema": {"type": "string", "format": "binary"}}
+                for t in ("application/pdf", "image/jpeg", "image/png")
+            },
+        }
+    }
+}
+
+# The file is optional in the signature only so that one dropped for its size (see
+# ``uploads.LimitedUploadHandler``) is answered with 413 and the reason: clients must send it.
+FILE_REQUIRED = {
+    "requestBody": {"content": {"multipart/form-data": {"schema": {"required": ["file"]}}}}
+}
+ONLY_THE_PDF = {
+    "requestBody": {"content": {"multipart/form-data": {"schema": {
+        "required": ["file"], "additionalProperties": False,
+        "properties": {"file": {"minLength": 1, "description": "The PDF, as issued"}},
+    }}}}
+}  # fmt: skip

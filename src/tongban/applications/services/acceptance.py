@@ -1,0 +1,69 @@
+"""Acceptance at the one window (一窗受理): the clerk accepts or rejects a submitted
+application; accepting starts every department's clock."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from tongban.core import workdays
+from tongban.core.moves import move
+from tongban.notifications.services import notify
+
+from .. import access, states
+from ..models import Application
+from . import clocks
+from .errors import CaseError
+
+
+def may_accept(user, application: Application) -> bool:
+    return (
+        access.is_clerk(user)
+        and user.centre_id == application.centre_id
+        and user.counter in ("", application.counter)
+    )
+
+
+@transaction.atomic
+def accept(application: Application, clerk) -> None:
+    access.require(may_accept(clerk, application))
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    accept_now(application, clerk)
+
+
+def accept_now(application: Application, clerk) -> None:
+    """Accept a locked application: by a clerk, or by the system when every matter is online."""
+    missing = application.materials.filter(principal=True, document__isnull=True)
+    if missing.exists():
+        raise CaseError(_("A principal material is missing: this application cannot be accepted."))
+    day = clocks.today()
+    move(
+        application,
+        states.APPLICATION,
+        "accept",
+        clerk,
+        accepted_at=clocks.now(),
+        accepted_by=clerk,
+    )
+    for task in application.matters.select_related("matter"):
+        task.started_on = day
+        task.due_on = workdays.add_working_days(day, task.matter.promised_days)
+        task.due_confirmed = workdays.calendar_confirmed(task.due_on)
+        task.save(update_fields=["started_on", "due_on", "due_confirmed"])
+        for reviewer in access.reviewers(task.department_id):
+            notify(reviewer, application, _("New matter to review: %(number)s, %(matter)s."),
+                   number=application.number, matter=task.matter.name_en)  # fmt: skip
+    notify(application.applicant, application,
+           _("Application %(number)s was accepted; the departments are reviewing it."),
+           number=application.number)  # fmt: skip
+
+
+def reject(application: Application, clerk, reason: str) -> None:
+    access.require(may_accept(clerk, application))
+    if not reason.strip():
+        raise CaseError(_("Give the reason for rejecting, so the applicant can act on it."),
+                        "reason")  # fmt: skip
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        move(application, states.APPLICATION, "reject", clerk, reason=reason.strip()[:2000])
+        notify(application.applicant, application,
+               _("Application %(number)s was not accepted: %(reason)s"),
+               number=application.number, reason=reason.strip()[:200])  # fmt: skip

@@ -1,0 +1,310 @@
+"""The applicant's draft: started from a guidance sheet or a matter, filled once, its
+materials uploaded or reused from the vault."""
+
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from tongban.audit.services import record
+from tongban.catalogue.models import CatalogueVersion, Matter, ServiceCentre
+from tongban.guidance.services import InvalidSheet, read_sheet
+
+from .. import access, states
+from ..models import (
+    Application,
+    ApplicationMaterial,
+    ApplicationMatter,
+    Document,
+    SupplementRequest,
+)
+from ..uploads import StoredFile, UploadRejected, store_upload
+from . import clocks
+from .data import clean_data, prefill
+from .errors import CaseError
+
+
+def _new_number(version: CatalogueVersion) -> str:
+    return f"{version.district.code}{clocks.today():%Y%m%d}{secrets.randbelow(10**6):06d}"
+
+
+def _centre(version: CatalogueVersion) -> ServiceCentre:
+    centre = (
+        ServiceCentre.objects.filter(region__code=version.district.code, kind="administrative")
+        .order_by("pk")
+        .first()
+    )
+    if centre is None:
+        raise CaseError(_("This district has no administrative service centre to apply to."))
+    return centre
+
+
+def _create(user, version: CatalogueVersion, title: dict, counter: str, **fields) -> Application:
+    access.require(access.is_applicant(user))
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Application.objects.create(
+                    number=_new_number(version),
+                    applicant=user,
+                    centre=_centre(version),
+                    version=version,
+                    counter=counter,
+                    title_en=title["en"][:200],
+                    title_zh=title["zh"][:200],
+                    expires_at=clocks.now() + timedelta(days=settings.TONGBAN_DRAFT_DAYS),
+                    **fields,
+                )
+        except IntegrityError:
+            continue
+    raise CaseError(_("Could not give the application a number; please try again."))
+
+
+def start_from_sheet(user, version: CatalogueVersion, token: str) -> Application:
+    """One application for the matters of a guidance sheet link, once every question of the
+    sheet has a valid answer (``guidance.services.GuidanceUnavailable`` passes through)."""
+    try:
+        sheet = read_sheet(token)
+    except InvalidSheet:
+        raise CaseError(_("This sheet link has expired: please answer the questions again."),
+                        "sheet") from None  # fmt: skip
+    if not sheet.plan.complete:
+        raise CaseError(_("Answer every question of the sheet before applying."), "sheet")
+    return start_from_plan(user, version, sheet.guide, sheet.plan)
+
+
+@transaction.atomic
+def start_from_plan(user, version: CatalogueVersion, guide, plan) -> Application:
+    """One application for every matter of a guidance sheet, its documents merged."""
+    if not plan.matters:
+        raise CaseError(_("This sheet has no matters to apply for."))
+    scenario = guide.scenarios[plan.scenario]
+    application = _create(
+        user,
+        version,
+        scenario.name,
+        plan.matters[0].record["counter"],
+        scenario=plan.scenario,
+        answers=plan.answers,
+        data=prefill(user, {**plan.answers, **scenario.preset}),
+    )
+    matters = {m.code: m for m in Matter.objects.filter(version=version)}
+    for planned in plan.matters:
+        matter = matters[planned.code]
+        ApplicationMatter.objects.create(
+            application=application,
+            matter=matter,
+            department_id=matter.department_id,
+            order=planned.order,
+        )
+    ApplicationMaterial.objects.bulk_create(
+        ApplicationMaterial(
+            application=application,
+            key=item.key[:200],
+            evidence=item.evidence or "",
+            name_en=item.name["en"][:200],
+            name_zh=item.name["zh"][:200],
+            principal=item.principal,
+            matter_codes=item.matters,
+            originals=item.originals,
+            copies=item.copies,
+        )
+        for item in plan.materials
+    )
+    _audit_created(application, user)
+    return application
+
+
+@transaction.atomic
+def start_from_matter(user, matter: Matter) -> Application:
+    application = _create(
+        user,
+        matter.version,
+        {"en": matter.name_en, "zh": matter.name_zh},
+        matter.counter,
+        data=prefill(user, {}),
+    )
+    ApplicationMatter.objects.create(
+        application=application, matter=matter, department_id=matter.department_id
+    )
+    ApplicationMaterial.objects.bulk_create(
+        ApplicationMaterial(
+            application=application,
+            key=(x.evidence.code if x.evidence else f"{matter.code}:{x.name_en}")[:200],
+            evidence=x.evidence.code if x.evidence else "",
+            name_en=x.name_en[:200],
+            name_zh=x.name_zh[:200],
+            principal=x.principal,
+            matter_codes=[matter.code],
+            originals=x.originals,
+            copies=x.copies,
+        )
+        for x in matter.materials.select_related("evidence").filter(required=True)
+    )
+    _audit_created(application, user)
+    return application
+
+
+def _audit_created(application: Application, user) -> None:
+    record(
+        "create",
+        object_type="applications.application",
+        object_id=application.pk,
+        object_label=application.number,
+        after={"matters": [t.matter.code for t in application.matters.select_related("matter")]},
+        actor=user,
+    )
+
+
+# --- the draft ------------------------------------------------------------------
+
+
+def require_editable(application: Application) -> None:
+    if application.state not in states.EDITABLE:
+        raise CaseError(_("This application has been submitted and can no longer be changed."))
+
+
+def save_data(application: Application, user, raw: dict[str, Any]) -> dict:
+    """Keep what was typed, even with errors, so nothing is lost; return the errors."""
+    require_editable(application)
+    data, errors = clean_data(application, raw)
+    application.data = data
+    application.expires_at = clocks.now() + timedelta(days=settings.TONGBAN_DRAFT_DAYS)
+    application.warned_at = None
+    application.save(update_fields=["data", "expires_at", "warned_at", "updated_at"])
+    return errors
+
+
+def set_delivery(application: Application, user, method: str, address: str) -> None:
+    if not states.APPLICATION.ahead(application.state, "issue"):
+        raise CaseError(_("The results are already on their way; delivery cannot change now."))
+    address = address.strip()[:300]
+    if method not in ("pickup", "post"):
+        raise CaseError(_("Choose pickup or post."), "method")
+    if method == "post" and len(address) < 6:
+        raise CaseError(_("Give the full postal address for EMS."), "address")
+    application.delivery_method = method
+    application.delivery_address = address if method == "post" else ""
+    application.save(update_fields=["delivery_method", "delivery_address", "updated_at"])
+
+
+def _material(application: Application, key: str) -> ApplicationMaterial:
+    found = application.materials.filter(key=key).first()
+    if found is None:
+        raise CaseError(_("This application does not ask for that material."), "material")
+    return found
+
+
+def _may_upload(application: Application, line: ApplicationMaterial) -> bool:
+    """Drafts take any material; later only what is owed (tolerated or asked for)."""
+    if application.state in states.EDITABLE:
+        return True
+    if application.state not in states.UNDER_REVIEW:
+        return False
+    if line.status == ApplicationMaterial.Status.TOLERATED:
+        return True
+    return _asked_for(application, line.key)
+
+
+def _asked_for(application: Application, key: str) -> bool:
+    # JSON containment is not available on every SQLite build: check in Python.
+    return any(
+        key in request.material_keys
+        for request in SupplementRequest.objects.filter(
+            task__application=application, answered_at__isnull=True
+        )
+    )
+
+
+def upload(
+    application: Application, user, key: str, source, name: str, valid_until: date | None = None
+) -> ApplicationMaterial:
+    """Store a file in the applicant's vault and let it serve this material line."""
+    line = _material(application, key)
+    if not _may_upload(application, line):
+        raise CaseError(_("This material cannot be changed now."), "file")
+    try:
+        stored = store_upload(source, name)
+    except UploadRejected as error:
+        raise CaseError(error.message, "file") from error
+    document = _vault_document(user, line, stored, valid_until)
+    return _use(application, user, line, document, reused=False)
+
+
+def _vault_document(user, line, stored: StoredFile, valid_until: date | None) -> Document:
+    return Document.objects.create(
+        owner=user,
+        evidence=line.evidence,
+        title_en=line.name_en,
+        title_zh=line.name_zh,
+        name=stored.name,
+        path=stored.path,
+        sha256=stored.sha256,
+        size=stored.size,
+        content_type=stored.content_type,
+        pages=stored.pages,
+        valid_until=valid_until,
+    )
+
+
+def reuse(application: Application, user, key: str, document_id: int) -> ApplicationMaterial:
+    """The applicant consents to reuse a document of their vault for this material."""
+    line = _material(application, key)
+    if not _may_upload(application, line):
+        raise CaseError(_("This material cannot be changed now."), "document")
+    document = Document.objects.filter(pk=document_id, owner=user).first()
+    if document is None:
+        raise CaseError(_("That document is not in your vault."), "document")
+    if line.evidence and document.evidence and document.evidence != line.evidence:
+        raise CaseError(_("That document is of another kind than this material."), "document")
+    if document.valid_until and document.valid_until < clocks.today():
+        raise CaseError(_("That document expired on %(day)s.") % {"day": document.valid_until})
+    return _use(application, user, line, document, reused=True)
+
+
+def _use(application, user, line, document: Document, *, reused: bool) -> ApplicationMaterial:
+    was_owed = line.status == ApplicationMaterial.Status.TOLERATED
+    line.document, line.reused = document, reused
+    line.status = ApplicationMaterial.Status.PROVIDED
+    if application.state not in states.EDITABLE:
+        line.supplied_at = clocks.now()
+    line.save()
+    record(
+        "update",
+        object_type="applications.applicationmaterial",
+        object_id=line.pk,
+        object_label=f"{application.number} {line.key}",
+        after={"document": document.pk, "sha256": document.sha256, "reused": reused,
+               "consent": reused, "supplied_after_acceptance": was_owed},
+        actor=user,
+    )  # fmt: skip
+    return line
+
+
+def remove_document(application: Application, user, key: str) -> None:
+    require_editable(application)
+    line = _material(application, key)
+    line.document, line.reused = None, False
+    line.status = ApplicationMaterial.Status.MISSING
+    line.save()
+
+
+def vault_offers(application: Application) -> dict[str, list[Document]]:
+    """For each material line still open, the applicant's valid documents of the same kind."""
+    open_lines = [m for m in application.materials.all() if m.evidence and m.document_id is None]
+    if not open_lines:
+        return {}
+    kinds = {m.evidence for m in open_lines}
+    documents = Document.objects.filter(owner_id=application.applicant_id, evidence__in=kinds)
+    day = clocks.today()
+    offers: dict[str, list[Document]] = {}
+    for document in documents:
+        if document.valid_until and document.valid_until < day:
+            continue
+        for line in open_lines:
+            if line.evidence == document.evidence:
+                offers.setdefault(line.key, []).append(document)
+    return offers

@@ -1,0 +1,149 @@
+"""Parallel review (分类审批): each department decides its matters, may ask for a supplement
+(the clock pauses), and the application is decided when the last matter is."""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tongban.core import workdays
+from tongban.core.moves import move
+from tongban.notifications.services import notify
+
+from .. import access, states
+from ..models import Application, ApplicationMaterial, ApplicationMatter, SupplementRequest
+from . import clocks
+from .errors import CaseError
+
+
+def _reviewing(task: ApplicationMatter, user) -> ApplicationMatter:
+    access.require(access.is_reviewer(user) and user.department_id == task.department_id)
+    task = (
+        ApplicationMatter.objects.select_for_update()
+        .select_related("application", "matter")
+        .get(pk=task.pk)
+    )
+    if task.application.state not in states.UNDER_REVIEW:
+        raise CaseError(_("This matter is not under review."))
+    return task
+
+
+def overdue_tolerated(
+    task: ApplicationMatter, day: date | None = None
+) -> list[ApplicationMaterial]:
+    """Tolerated materials of this matter past their due date and still missing."""
+    day = day or clocks.today()
+    return [
+        line
+        for line in task.application.materials.filter(
+            status=ApplicationMaterial.Status.TOLERATED, due_on__lt=day
+        )
+        if task.matter.code in line.matter_codes
+    ]
+
+
+@transaction.atomic
+def approve(task: ApplicationMatter, reviewer, *, valid_until: date | None = None,
+            scope: str = "") -> None:  # fmt: skip
+    task = _reviewing(task, reviewer)
+    if overdue_tolerated(task):
+        raise CaseError(_("A tolerated material was not supplied by its due date: this matter "
+                          "cannot be approved until it is."))  # fmt: skip
+    if valid_until and valid_until <= clocks.today():
+        raise CaseError(_("The validity must end after today."), "valid_until")
+    if valid_until is None and task.matter.result_validity_months:
+        valid_until = clocks.validity_end(clocks.today(), task.matter.result_validity_months)
+    result = {"valid_until": valid_until.isoformat() if valid_until else None,
+              "scope": scope.strip()[:1000]}  # fmt: skip
+    move(task, states.REVIEW, "approve", reviewer, decided_at=clocks.now(), decided_by=reviewer,
+          result=result)  # fmt: skip
+    _after_decision(task)
+
+
+@transaction.atomic
+def refuse(task: ApplicationMatter, reviewer, reason: str) -> None:
+    task = _reviewing(task, reviewer)
+    if not reason.strip():
+        raise CaseError(_("A refusal needs its reason and legal ground."), "reason")
+    if task.paused_on:
+        clocks.resume_clock(task)
+    close_requests(task, "refused")
+    move(task, states.REVIEW, "refuse", reviewer, decided_at=clocks.now(), decided_by=reviewer,
+          reason=reason.strip()[:4000])  # fmt: skip
+    _after_decision(task)
+
+
+def _after_decision(task: ApplicationMatter) -> None:
+    # Locked, so two last decisions at once cannot both miss each other.
+    application = Application.objects.select_for_update().get(pk=task.application_id)
+    notify(application.applicant, application,
+           _("%(matter)s: the department has decided (%(state)s)."),
+           matter=task.matter.name_en, state=task.state)  # fmt: skip
+    if not application.matters.exclude(state__in=states.DECIDED).exists():
+        move(application, states.APPLICATION, "conclude", None, decided_at=clocks.now())
+
+
+@transaction.atomic
+def request_supplement(task: ApplicationMatter, reviewer, *, material_keys: list[str],
+                       reason: str, days: int = 5) -> SupplementRequest:  # fmt: skip
+    task = _reviewing(task, reviewer)
+    if not reason.strip():
+        raise CaseError(_("Say what is to be supplied or corrected, and why."), "reason")
+    known = set(task.application.materials.values_list("key", flat=True))
+    unknown = [k for k in material_keys if k not in known]
+    if unknown:
+        raise CaseError(_("This application has no such material."), "material_keys")
+    if not 1 <= days <= 60:
+        raise CaseError(_("Give between 1 and 60 working days."), "days")
+    day = clocks.today()
+    move(task, states.REVIEW, "request_supplement", reviewer, paused_on=day)
+    request = SupplementRequest.objects.create(
+        task=task, material_keys=material_keys, reason=reason.strip()[:4000],
+        due_on=workdays.add_working_days(day, days), requested_by=reviewer,
+    )  # fmt: skip
+    notify(task.application.applicant, task.application,
+           _("%(matter)s: please supply or correct materials by %(day)s. %(reason)s"),
+           matter=task.matter.name_en, day=request.due_on, reason=reason.strip()[:150])  # fmt: skip
+    return request
+
+
+def close_requests(task: ApplicationMatter, why: str) -> None:
+    """A decided matter asks for nothing more: its open requests close unanswered."""
+    task.supplements.filter(answered_at__isnull=True).update(
+        answered_at=clocks.now(), answer=f"({why})"
+    )
+
+
+@transaction.atomic
+def answer_supplement(application: Application, user, request_id: int, answer: str) -> None:
+    """The applicant says the asked materials are supplied: the task's clock runs again."""
+    request = (
+        SupplementRequest.objects.select_related("task")
+        .filter(pk=request_id, task__application=application, answered_at__isnull=True)
+        .first()
+    )
+    if request is None:
+        raise CaseError(_("There is no open request to answer."))
+    # Asked again means a new file since the request, not the one already there.
+    missing = application.materials.filter(key__in=request.material_keys).filter(
+        Q(document__isnull=True)
+        | Q(supplied_at__isnull=True)
+        | Q(supplied_at__lt=request.requested_at)
+    )
+    if missing.exists():
+        raise CaseError(_("Upload the requested materials first."), "file")
+    request.answered_at, request.answer = clocks.now(), answer.strip()[:4000]
+    request.save(update_fields=["answered_at", "answer"])
+    task = ApplicationMatter.objects.select_for_update().get(pk=request.task_id)
+    still_open = task.supplements.filter(answered_at__isnull=True).exists()
+    if task.state == "supplement" and not still_open:
+        clocks.resume_clock(task)
+        move(task, states.REVIEW, "supply", user, paused_on=None)
+        for reviewer in access.reviewers(task.department_id):
+            notify(
+                reviewer,
+                application,
+                _("%(number)s: the applicant supplied materials."),
+                number=application.number,
+            )
