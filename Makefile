@@ -9,7 +9,7 @@ PO_FILES := $(wildcard src/tongban/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 DEMO_ENV := DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
 
-.PHONY: install system-packages demo test test-sqlite test-postgres test-browser lint format lock messages bench
+.PHONY: install system-packages demo test test-sqlite test-postgres test-browser lint format lock messages bench import-graph
 
 install: system-packages $(VENV)/.installed node_modules/.installed $(MO_FILES)
 
@@ -40,6 +40,11 @@ test: install lint test-sqlite test-postgres test-browser
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+# Redraw the apps' import graph in docs/architecture.md.
+import-graph:
+	$(BIN)/python scripts/import_graph.py --write
 
 test-sqlite:
 	$(BIN)/pytest -m "not browser"
