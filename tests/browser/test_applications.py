@@ -23,7 +23,7 @@ from tongban.applications.models import IssuedDocument
 from .conftest import assert_accessible
 from .test_guidance import answer
 
-# The guidance answers of tests/applications.py SUPERMARKET: market, fire-rescue and greening.
+# The guidance answers of tests/applications/cases.py SUPERMARKET: market, fire-rescue and greening.
 SUPERMARKET_ANSWERS = (
     "a-registered-yes",
     "a-sells-chilled",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from tongban.applications import access, services, staff_views, stats
 from tongban.applications.models import Note
 
-from .applications import fill_and_upload, start_supermarket, tolerable_key
+from .cases import fill_and_upload, start_supermarket, tolerable_key
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from tongban.audit.models import AuditEntry
 from tongban.catalogue.models import Matter
 from tongban.catalogue.queries import public_version
 
-from .applications import fill_and_upload, pdf_file, start_supermarket, tolerable_key
+from .cases import fill_and_upload, pdf_file, start_supermarket, tolerable_key
 
 pytestmark = pytest.mark.django_db
 

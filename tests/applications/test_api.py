@@ -12,7 +12,7 @@ from tongban.applications.models import Application, IssuedDocument
 from tongban.audit.models import AuditEntry
 from tongban.guidance.services import sheet_token
 
-from .applications import SUPERMARKET, fill_and_upload, pdf_file, start_supermarket
+from .cases import SUPERMARKET, fill_and_upload, pdf_file, start_supermarket
 
 pytestmark = pytest.mark.django_db
 

@@ -61,7 +61,7 @@ from tongban.applications.models import (
 from tongban.applications.services import CaseError
 from tongban.audit.models import AuditEntry
 
-from .applications import fill_and_upload, pdf_file, start_supermarket, tolerable_key
+from .cases import fill_and_upload, pdf_file, start_supermarket, tolerable_key
 
 # Set by the test's fixture, read by every example of the machine.
 WORLD: dict = {}

@@ -7,7 +7,7 @@ from tongban.applications import issuing, services
 from tongban.applications.models import Application
 from tongban.guidance.services import sheet_token
 
-from .applications import SUPERMARKET, fill_and_upload, pdf_file, start_supermarket, tolerable_key
+from .cases import SUPERMARKET, fill_and_upload, pdf_file, start_supermarket, tolerable_key
 
 pytestmark = pytest.mark.django_db
 
