@@ -22,13 +22,6 @@ REVIEWERS = {"jingan-market": "reviewer.market", "jingan-fire-rescue": "reviewer
              "jingan-greening": "reviewer.green"}  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def _files(settings, tmp_path):
-    settings.TONGBAN_UPLOAD_DIR = tmp_path / "uploads"
-    settings.TONGBAN_SIGNING_DIR = tmp_path / "signing"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
 @pytest.fixture
 def act(client, demo_catalogue):
     """Act as a demo account (None: signed out) through the one test client."""

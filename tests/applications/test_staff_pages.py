@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 LI_MING_ID = "310106198503154216"
 
 
-@pytest.fixture(autouse=True)
-def _files(settings, tmp_path):
-    settings.TONGBAN_UPLOAD_DIR = tmp_path / "uploads"
-    settings.TONGBAN_SIGNING_DIR = tmp_path / "signing"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
 @pytest.fixture
 def as_user(client, demo_catalogue):
     def sign_in(username: str):

@@ -693,10 +693,7 @@ class CaseMachine(RuleBasedStateMachine):
 
 
 @pytest.fixture
-def world(settings, tmp_path, monkeypatch, demo_catalogue):
-    settings.TONGBAN_UPLOAD_DIR = tmp_path / "uploads"
-    settings.TONGBAN_SIGNING_DIR = tmp_path / "signing"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def world(monkeypatch, demo_catalogue):
     # The machine holds the date. today() follows it, and so does the time of day, which
     # moves on a microsecond a call so that the order of events is kept.
     WORLD.update(users=demo_catalogue, day=services.today(), tick=0)

@@ -36,12 +36,9 @@ ADDRESS = "1 Gonghe Road, Jing'an, Shanghai"
 
 
 @pytest.fixture(autouse=True)
-def _files(settings, tmp_path, live_server):
+def _files(files, settings, live_server):
     """The live server runs in this process: it stores and signs into tmp_path."""
-    settings.TONGBAN_UPLOAD_DIR = tmp_path / "uploads"
-    settings.TONGBAN_SIGNING_DIR = tmp_path / "signing"
     settings.TONGBAN_PUBLIC_URL = live_server.url  # the address the QR codes encode
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 def make_pdf(path: Path) -> Path:
