@@ -41,11 +41,12 @@ lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# One pytest-xdist worker per CPU, each with its own test database and its own demo.
 test-sqlite:
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m "not browser" -n auto
 
 test-postgres:
-	scripts/with-postgres $(BIN)/pytest -m "not browser"
+	scripts/with-postgres $(BIN)/pytest -m "not browser" -n auto
 
 test-browser:
 	$(BIN)/pytest -m browser

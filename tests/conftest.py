@@ -113,6 +113,8 @@ def demo(request, db):
     """The demo accounts by username; their organisations are in the database."""
     if _transactional(request.node):
         load_demo(matters=False)
+    elif not _demo_in_database:  # emptied by a transactional test that ran before this one
+        load_demo()
     users = {user.username: user for user in User.objects.filter(username__in=_DEMO_USERNAMES)}
     return {username: users[username] for username in _DEMO_USERNAMES}
 
