@@ -46,11 +46,12 @@ lint:
 import-graph:
 	$(BIN)/python scripts/import_graph.py --write
 
+# One pytest-xdist worker per CPU, each with its own test database and its own demo.
 test-sqlite:
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m "not browser" -n auto
 
 test-postgres:
-	scripts/with-postgres $(BIN)/pytest -m "not browser"
+	scripts/with-postgres $(BIN)/pytest -m "not browser" -n auto
 
 test-browser:
 	$(BIN)/pytest -m browser

@@ -2,13 +2,88 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
 from django.utils import translation
 
-from tongban.accounts.demo import create_demo_accounts
+from tongban.accounts.demo import DEMO_ACCOUNTS, create_demo_accounts
+from tongban.accounts.models import User
 from tongban.catalogue.loader import load_districts
 from tongban.catalogue.queries import forget_served_version
 
 DATA = Path(settings.PROJECT_DIR) / "data"
+
+
+def load_demo(*, matters: bool = True) -> None:
+    """The demo as `make demo` loads it, without the cases: the organisations of both
+    districts, the accounts and (``matters``) Jing'an's catalogue."""
+    load_districts([DATA / "jingan", DATA / "baoshan"], matters=False)
+    create_demo_accounts()
+    if matters:
+        load_districts([DATA / "jingan"])
+
+
+# What the demo wrote: the tables it filled, and whether they are filled now (a transactional
+# test commits, and pytest-django empties the database after it).
+_demo_tables: list[str] = []
+_demo_in_database = False
+
+
+def _row_counts() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in connection.introspection.django_table_names(only_existing=True):
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo, loaded once per run (per xdist worker) after migrate."""
+    global _demo_in_database
+    with django_db_blocker.unblock():
+        before = _row_counts()
+        load_demo()
+        after = _row_counts()
+    _demo_tables[:] = [table for table in after if after[table] != before[table]]
+    shared = [table for table in _demo_tables if before[table]]
+    assert not shared, f"the demo adds rows to tables migrate filled: {shared}"
+    _demo_in_database = True
+
+
+def _transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs the test outside a transaction (and flushes after it)."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _demo_only_when_asked(request):
+    """A test that asks for the demo (demo, demo_catalogue, login) has it; any other test
+    starts from the database as migrate left it.
+
+    In a transaction the demo's rows are deleted and come back at the rollback. A
+    transactional test commits: the first one empties the database, as pytest-django
+    does after each of them, and `demo` loads what it needs.
+    """
+    global _demo_in_database
+    item = request.node
+    if _transactional(item):
+        request.getfixturevalue("django_db_setup")
+        if _demo_in_database:
+            with request.getfixturevalue("django_db_blocker").unblock():
+                call_command("flush", interactive=False, verbosity=0)
+            _demo_in_database = False
+    elif "demo" not in item.fixturenames and (
+        item.get_closest_marker("django_db") or "db" in item.fixturenames
+    ):
+        request.getfixturevalue("db")
+        with connection.cursor() as cursor:
+            for table in _demo_tables:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
 
 
 @pytest.fixture(autouse=True)
@@ -25,16 +100,33 @@ def _fresh_served_version():
 
 
 @pytest.fixture
-def demo(db):
-    """The demo organisations and accounts, as `make demo` loads them, without the matters."""
-    load_districts([DATA / "jingan", DATA / "baoshan"], matters=False)
-    return {account.username: user for account, user in create_demo_accounts()}
+def files(settings, tmp_path):
+    """Uploads and signing keys in the test's own folder, e-mail kept in memory."""
+    settings.TONGBAN_UPLOAD_DIR = tmp_path / "uploads"
+    settings.TONGBAN_SIGNING_DIR = tmp_path / "signing"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return tmp_path
 
 
 @pytest.fixture
-def demo_catalogue(demo):
-    """The demo with Jing'an's catalogue of matters (slower: a few seconds)."""
-    load_districts([DATA / "jingan"])
+def demo(request, db):
+    """The demo accounts by username; their organisations are in the database."""
+    if _transactional(request.node):
+        load_demo(matters=False)
+    elif not _demo_in_database:  # emptied by a transactional test that ran before this one
+        load_demo()
+    users = {user.username: user for user in User.objects.filter(username__in=_DEMO_USERNAMES)}
+    return {username: users[username] for username in _DEMO_USERNAMES}
+
+
+_DEMO_USERNAMES = [account.username for account in DEMO_ACCOUNTS]
+
+
+@pytest.fixture
+def demo_catalogue(request, demo):
+    """The demo with Jing'an's catalogue of matters."""
+    if _transactional(request.node):
+        load_districts([DATA / "jingan"])
     return demo
 
 

@@ -2,11 +2,13 @@
 
 import functools
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js"
@@ -18,6 +20,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Upper bounds for a loaded machine: no step waits for a time, each waits for its own result.
+TIMEOUT_MS = 30_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(items):
@@ -45,7 +50,7 @@ def site(live_server, demo):
 def _page(browser, javascript: bool):
     context = browser.new_context(java_script_enabled=javascript, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(TIMEOUT_MS)
     return context, page
 
 
@@ -68,12 +73,32 @@ def page_without_js(browser):
 _WITHOUT_JS: dict[int, object] = {}
 
 
+def follow(locator: Locator) -> None:
+    """Click what opens a page (a link, a form's button) and wait until that page has loaded:
+    the next step, and axe, never see the page before or half of the next one."""
+    with locator.page.expect_event("load"):
+        locator.click()
+
+
+@contextmanager
+def swapped(page: Page) -> Iterator[None]:
+    """Around a step that makes htmx replace part of the page: wait until the swap settled."""
+    page.evaluate(
+        "() => { window.tbSettled = new Promise(resolve => document.addEventListener("
+        "'htmx:afterSettle', () => resolve(true), {once: true})); }"
+    )
+    yield
+    assert page.evaluate("() => window.tbSettled"), "htmx swapped nothing"
+
+
 def assert_accessible(page: Page) -> None:
     """axe-core on the page as it is now: no serious or critical violation.
 
-    A page opened without JavaScript cannot run axe, so its HTML is served again,
-    at the same address, to a page that can.
+    The page has loaded (a step that opened it waited for that); any htmx request it
+    started has settled. A page opened without JavaScript cannot run axe, so its HTML is
+    served again, at the same address, to a page that can.
     """
+    page.wait_for_load_state("load")
     browser = _WITHOUT_JS.get(id(page))
     if browser is not None:
         html, url = page.content(), page.url
@@ -85,6 +110,9 @@ def assert_accessible(page: Page) -> None:
             return assert_accessible(checker)
         finally:
             context.close()
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     violations = page.evaluate(
         "async () => {" + _axe_source() + "\n"
         "const result = await axe.run(document, {resultTypes: ['violations']});"

@@ -15,16 +15,9 @@ from tongban.catalogue.queries import public_version
 from tongban.core import workdays
 from tongban.core.moves import CaseError
 
-from .applications import fill_and_upload, pdf_file, start_supermarket, tolerable_key
+from .cases import fill_and_upload, pdf_file, start_supermarket, tolerable_key
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _files(settings, tmp_path):
-    settings.TONGBAN_UPLOAD_DIR = tmp_path / "uploads"
-    settings.TONGBAN_SIGNING_DIR = tmp_path / "signing"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 def test_supermarket_from_sheet_to_certificates_by_post(demo_catalogue):

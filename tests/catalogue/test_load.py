@@ -9,7 +9,7 @@ from tongban.catalogue.queries import public_version
 from tongban.catalogue.versions import records
 from tongban.core.yamlfile import ContentErrors
 
-from .catalogue.sample import MATTER, sample_folder
+from .sample import MATTER, sample_folder
 
 
 def _errors(folder) -> list[str]:

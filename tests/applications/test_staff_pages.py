@@ -9,18 +9,11 @@ from tongban.applications import access, selectors, services, stats
 from tongban.applications.models import Note
 from tongban.applications.services import clocks
 
-from .applications import fill_and_upload, start_supermarket, tolerable_key
+from .cases import fill_and_upload, start_supermarket, tolerable_key
 
 pytestmark = pytest.mark.django_db
 
 LI_MING_ID = "310106198503154216"
-
-
-@pytest.fixture(autouse=True)
-def _files(settings, tmp_path):
-    settings.TONGBAN_UPLOAD_DIR = tmp_path / "uploads"
-    settings.TONGBAN_SIGNING_DIR = tmp_path / "signing"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture

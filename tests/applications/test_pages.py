@@ -8,16 +8,9 @@ from tongban.applications import issuing, services
 from tongban.applications.models import Application
 from tongban.guidance.services import sheet_token
 
-from .applications import SUPERMARKET, fill_and_upload, pdf_file, start_supermarket, tolerable_key
+from .cases import SUPERMARKET, fill_and_upload, pdf_file, start_supermarket, tolerable_key
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _files(settings, tmp_path):
-    settings.TONGBAN_UPLOAD_DIR = tmp_path / "uploads"
-    settings.TONGBAN_SIGNING_DIR = tmp_path / "signing"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 def test_apply_from_the_sheet_fill_upload_and_submit(client, login, demo_catalogue):

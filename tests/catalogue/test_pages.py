@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from tongban.catalogue.loader import load_districts
 
-from .catalogue.sample import MATTER, sample_folder
+from .sample import MATTER, sample_folder
 
 
 @pytest.fixture

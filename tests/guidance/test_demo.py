@@ -1,7 +1,7 @@
 """The demo guidance of Jing'an: the article's 8 licences, 27 activities and 63 scenarios,
 every answer path walked, and one regression plan per scenario.
 
-tests/guidance_expected.yaml holds, for each scenario, one answer set and the matters and
+tests/guidance/expected.yaml holds, for each scenario, one answer set and the matters and
 documents of its plan. Entries with a `checked` note were checked by hand against the
 cited regulations (research: catalogue-facts.md, shanghai-content-facts.md); the others
 guard against unintended changes.
@@ -23,7 +23,7 @@ from tongban.catalogue.queries import public_version
 from tongban.guidance.checks import check
 from tongban.guidance.services import compile_guide
 
-EXPECTED = yaml.safe_load((Path(__file__).parent / "guidance_expected.yaml").read_text())
+EXPECTED = yaml.safe_load((Path(__file__).parent / "expected.yaml").read_text())
 SPRITE = Path(settings.NODE_MODULES) / "@uswds" / "uswds" / "dist" / "img" / "sprite.svg"
 
 

@@ -7,7 +7,7 @@ from tongban.catalogue.models import CatalogueVersion
 from tongban.catalogue.queries import public_version
 from tongban.core.yamlfile import ContentErrors
 
-from .catalogue.sample import sample_folder
+from .sample import sample_folder
 
 
 def admin_form_data(response) -> dict:

@@ -13,7 +13,7 @@ from tongban.applications.services import clocks
 from tongban.audit.models import AuditEntry
 from tongban.guidance.services import sheet_token
 
-from .applications import SUPERMARKET, fill_and_upload, pdf_file, start_supermarket
+from .cases import SUPERMARKET, fill_and_upload, pdf_file, start_supermarket
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +21,6 @@ API = "/api/v1"
 PROBLEM = "application/problem+json"
 REVIEWERS = {"jingan-market": "reviewer.market", "jingan-fire-rescue": "reviewer.fire",
              "jingan-greening": "reviewer.green"}  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def _files(settings, tmp_path):
-    settings.TONGBAN_UPLOAD_DIR = tmp_path / "uploads"
-    settings.TONGBAN_SIGNING_DIR = tmp_path / "signing"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture

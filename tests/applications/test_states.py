@@ -63,7 +63,7 @@ from tongban.core import workdays
 from tongban.core.machine import Machine
 from tongban.notifications.models import Notification
 
-from .applications import fill_and_upload, pdf_file, start_supermarket, tolerable_key
+from .cases import fill_and_upload, pdf_file, start_supermarket, tolerable_key
 
 # Set by the test's fixture, read by every example of the machine.
 WORLD: dict = {}
@@ -695,10 +695,7 @@ class CaseMachine(RuleBasedStateMachine):
 
 
 @pytest.fixture
-def world(settings, tmp_path, monkeypatch, demo_catalogue):
-    settings.TONGBAN_UPLOAD_DIR = tmp_path / "uploads"
-    settings.TONGBAN_SIGNING_DIR = tmp_path / "signing"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def world(monkeypatch, demo_catalogue):
     # The machine holds the date. today() follows it, and so does the time of day, which
     # moves on a microsecond a call so that the order of events is kept.
     WORLD.update(users=demo_catalogue, day=clocks.today(), tick=0)

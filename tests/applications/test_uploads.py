@@ -304,7 +304,7 @@ def test_the_upload_handler_is_installed(settings):
     assert settings.FILE_UPLOAD_HANDLERS == ["tongban.applications.uploads.LimitedUploadHandler"]
 
 
-@pytest.mark.urls("tests.test_uploads")
+@pytest.mark.urls("tests.applications.test_uploads")
 def test_an_over_size_upload_becomes_an_error_and_the_request_completes(
     client, db, settings, tmp_path
 ):
@@ -325,7 +325,7 @@ def test_an_over_size_upload_becomes_an_error_and_the_request_completes(
     assert list(tmp_path.iterdir()) == []  # the skipped file's temporary file is gone too
 
 
-@pytest.mark.urls("tests.test_uploads")
+@pytest.mark.urls("tests.applications.test_uploads")
 def test_a_request_without_an_over_size_file_has_no_errors(client, db):
     small = io.BytesIO(image_bytes("PNG"))
     small.name = "small.png"

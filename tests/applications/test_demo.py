@@ -8,13 +8,6 @@ from tongban.applications.demo import create_demo_cases
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _files(settings, tmp_path):
-    settings.TONGBAN_UPLOAD_DIR = tmp_path / "uploads"
-    settings.TONGBAN_SIGNING_DIR = tmp_path / "signing"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
 def test_demo_cases_cover_the_chain_and_are_made_once(demo_catalogue, capsys):
     cases = create_demo_cases()
     assert [c.state for c in cases] == ["draft", "submitted", "in_review", "issued"]

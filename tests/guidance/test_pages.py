@@ -10,7 +10,7 @@ from django.urls import reverse
 from tongban.guidance import analytics
 from tongban.guidance.models import FunnelCount
 
-from .test_guidance_engine import supermarket_only
+from .test_engine import supermarket_only
 
 ANSWERS = (
     "?a-registered=no&a-entity=company&a-sells-seen=1&a-sells=prepackaged&a-sells=cooked"

@@ -8,7 +8,7 @@ from tongban.catalogue.loader import load_districts
 from tongban.catalogue.models import Department, Region, ServiceCentre
 from tongban.core.yamlfile import ContentErrors
 
-from .conftest import DATA
+from ..conftest import DATA
 
 
 def test_the_demo_has_jingan_in_full_and_baoshan(demo):

@@ -7,7 +7,7 @@ from tongban.catalogue.export import cpsv_ap
 from tongban.catalogue.loader import load_districts
 from tongban.catalogue.queries import public_version
 
-from .catalogue.sample import sample_folder
+from .sample import sample_folder
 
 CPSV = "http://purl.org/vocab/cpsv#"
 CV = "http://data.europa.eu/m8g/"

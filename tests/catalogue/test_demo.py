@@ -9,7 +9,7 @@ from pyld import jsonld
 from tongban.catalogue.export import cpsv_ap
 from tongban.catalogue.queries import public_version
 
-from .test_catalogue_api import CPSV, CV, DCT
+from .test_api import CPSV, CV, DCT
 
 EIGHT_LICENCES = [
     "market-food-business-licence",
