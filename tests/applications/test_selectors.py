@@ -13,18 +13,11 @@ from tongban.applications.services import clocks
 from tongban.audit.models import AuditEntry
 from tongban.core import deadlines, workdays
 
-from .applications import fill_and_upload, start_supermarket
+from .cases import fill_and_upload, start_supermarket
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-@pytest.fixture(autouse=True)
-def _files(settings, tmp_path):
-    settings.TONGBAN_UPLOAD_DIR = tmp_path / "uploads"
-    settings.TONGBAN_SIGNING_DIR = tmp_path / "signing"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 def _submitted(users) -> Application:

@@ -3,12 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from tests.applications.cases import SUPERMARKET
 from tongban.applications.models import Application
 from tongban.core.yamlfile import ContentError, ContentErrors
 from tongban.guidance import services as guidance
 from tongban.guidance.services import sheet_token
-
-from .applications import SUPERMARKET
 
 pytestmark = pytest.mark.django_db
 

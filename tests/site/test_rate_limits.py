@@ -4,9 +4,8 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
+from tests.applications.cases import SUPERMARKET
 from tongban.guidance.services import sheet_token
-
-from .applications import SUPERMARKET
 
 pytestmark = pytest.mark.django_db
 
