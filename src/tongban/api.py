@@ -44,8 +44,9 @@ class TongbanAPI(NinjaAPI):
 api = TongbanAPI(
     title="tongban API",
     version="1",
-    description="One network for all government services: catalogue, guidance, "
-    "applications, appointments and service halls of a district.",
+    description="One network for all government services of a district: the service "
+    "catalogue, smart guidance to one personal sheet, and online applications with "
+    "collaborative review, issue and verification of certificates.",
     urls_namespace="api",
 )
 
