@@ -1,4 +1,5 @@
-# make demo: the whole platform with demo data on SQLite at http://127.0.0.1:8000
+# make demo: the whole platform with demo data on SQLite at http://127.0.0.1:8000, and a
+# worker for its background tasks
 # make test: ruff, the suite on SQLite, again on PostgreSQL, and the browser tests
 SHELL := /bin/bash
 PYTHON ?= python3.11
@@ -33,7 +34,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/tongban migrate --no-input -v 0
 	$(DEMO_ENV) $(BIN)/tongban demo
 	@echo "Password-reset e-mails are written to var/mail/."
-	$(DEMO_ENV) $(BIN)/tongban runserver 127.0.0.1:8000
+	$(DEMO_ENV) scripts/demo-serve $(BIN)/tongban 127.0.0.1:8000
 
 test: install lint test-sqlite test-postgres test-browser
 

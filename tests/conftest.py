@@ -139,3 +139,9 @@ def login(client, demo):
         return client
 
     return log_in
+
+
+@pytest.fixture
+def queued(settings):
+    """Tasks are stored for a worker, as in production, instead of run at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

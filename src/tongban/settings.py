@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "tongban.applications",
     "tongban.audit",
     "django_ratelimit",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +166,16 @@ TONGBAN_RATE_LIMITS = {
     "sheet-pdf": os.environ.get("TONGBAN_RATE_SHEET_PDF", "30/m"),
 }
 
+# --- background tasks -------------------------------------------------------
+# Slow work (rendering and signing issued PDFs, sending e-mail) runs on workers
+# (django-tasks). The database backend keeps the queue in this database: run
+# `tongban db_worker` beside the web servers. The tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TONGBAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
+
 # --- e-mail ---------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
@@ -228,6 +240,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 FILE_UPLOAD_HANDLERS = ["tongban.applications.uploads.LimitedUploadHandler"]
 # The key and certificate that sign issued certificates; made on first use when absent.
 TONGBAN_SIGNING_DIR = Path(os.environ.get("TONGBAN_SIGNING_DIR", VAR_DIR / "signing"))
+# Issued documents whose PDF is still being prepared after this many minutes (a worker died
+# mid-way) are queued again by `tongban applications tick`.
+TONGBAN_RESULTS_RETRY_MINUTES = int(os.environ.get("TONGBAN_RESULTS_RETRY_MINUTES", "15"))
 # Where the public site lives: the QR codes of issued certificates point here.
 TONGBAN_PUBLIC_URL = os.environ.get(
     "TONGBAN_PUBLIC_URL",

@@ -48,6 +48,7 @@ from hypothesis.stateful import (
 )
 
 from tongban.applications import access, delivery, issuing, services, states
+from tongban.applications import tasks as results
 from tongban.applications.models import (
     Application,
     ApplicationMaterial,
@@ -701,10 +702,10 @@ def world(monkeypatch, demo_catalogue):
     WORLD.update(users=demo_catalogue, day=clocks.today(), tick=0)
     monkeypatch.setattr(clocks, "today", lambda: WORLD["day"])
     monkeypatch.setattr(timezone, "now", _fake_now)
-    # Issuing still signs and stores every result, but of a one-page PDF: rendering the
+    # The results are still signed and stored, but of a one-page PDF: rendering the
     # certificate (weasyprint, tested in test_applications) would take most of the time.
     blank = pdf_file().read()
-    monkeypatch.setattr(issuing, "_render", lambda application, task, document: blank)
+    monkeypatch.setattr(results, "_render", lambda application, task, document: blank)
     yield WORLD
     WORLD.clear()
 

@@ -1,30 +1,24 @@
 """Unified issue (统一出证): every result of an application issued together, signed, verifiable.
 
-Each approved matter gets a certificate PDF, each refused one a decision letter. Both are
-bilingual, carry a serial and a QR code of the public ``/verify/<serial>`` page, and are
-signed (``signing``), so a changed PDF is detected offline too.
+Each approved matter gets a certificate PDF, each refused one a decision letter. Issuing
+records them at once, with their serials; a worker then makes their signed PDFs
+(``tasks.prepare_results``), and until it has, a document is "being prepared".
 """
 
 import hashlib
-import io
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from tongban.core.moves import move
-from tongban.core.pdf import render_pdf
-from tongban.core.qr import qr_svg
-from tongban.notifications.services import notify
 
-from . import access, delivery, signing, states
-from .models import Application, ApplicationMatter, Document, IssuedDocument
+from . import access, signing, states
+from .models import Application, ApplicationMatter, IssuedDocument
 from .services import CaseError, clocks
-from .uploads import store_upload
+from .tasks import prepare_results
 
 
 def _serial(task: ApplicationMatter, kind: str) -> str:
@@ -33,33 +27,32 @@ def _serial(task: ApplicationMatter, kind: str) -> str:
     return f"{letter}{task.matter.basic_code}{day:%Y%m%d}{secrets.randbelow(10**6):06d}"
 
 
-def verify_url(serial: str) -> str:
-    base = settings.TONGBAN_PUBLIC_URL.rstrip("/")
-    return f"{base}{reverse('verify', args=[serial])}"
-
-
 def issue(application: Application, user) -> list[IssuedDocument]:
-    """Issue every result of a decided application at once and start the delivery."""
+    """Issue every result of a decided application at once; the documents as they stand
+    after the commit (ready, or still being prepared). Delivery starts when all are ready."""
     access.require(access.is_centre_staff(user, application))
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if not states.APPLICATION.allows(application.state, "issue"):
             raise CaseError(_("Results are issued together once every matter is decided."))
-        tasks = list(application.matters.select_related("matter", "department"))
-        issued = [_issue_one(application, task) for task in tasks if task.state != "withdrawn"]
+        matters = application.matters.select_related("matter").exclude(state="withdrawn")
+        issued = [_record(application, task) for task in matters]
         move(application, states.APPLICATION, "issue", user, issued_at=clocks.now())
-        delivery.start(application, user)
-    notify(application.applicant, application,
-           _("The results of %(number)s are issued: %(count)s document(s)."),
-           number=application.number, count=len(issued))  # fmt: skip
-    return issued
+        # Enqueued inside this transaction: the database backend writes the task in it, so
+        # the task is committed with the issue or not at all, and a worker sees it only
+        # after the commit (an outbox). The slow rendering and signing then run on the
+        # worker, outside this request and these row locks. (A queue outside the database
+        # would need transaction.on_commit instead.)
+        prepare_results.enqueue(application.pk)
+    return list(IssuedDocument.objects.filter(pk__in=[d.pk for d in issued]).order_by("pk"))
 
 
-def _issue_one(application: Application, task: ApplicationMatter) -> IssuedDocument:
+def _record(application: Application, task: ApplicationMatter) -> IssuedDocument:
+    """The issued document of one matter, its file still to be made (``path`` empty)."""
     approved = task.state == "approved"
     kind = IssuedDocument.Kind.CERTIFICATE if approved else IssuedDocument.Kind.REFUSAL
     valid_until = task.result.get("valid_until") if approved else None
-    document = IssuedDocument(
+    return IssuedDocument.objects.create(
         serial=_serial(task, kind),
         kind=kind,
         task=task,
@@ -68,34 +61,9 @@ def _issue_one(application: Application, task: ApplicationMatter) -> IssuedDocum
         valid_from=clocks.today(),
         valid_until=date.fromisoformat(valid_until) if valid_until else None,
         issued_at=clocks.now(),
+        path="",
+        sha256="",
     )
-    pdf = signing.sign_pdf(
-        _render(application, task, document),
-        reason=f"{document.kind} {document.serial}",
-        location=task.department.name_zh,
-        name=document.serial,
-    )
-    # Stored like an upload: by content, in the same private store, served the same way.
-    stored = store_upload(io.BytesIO(pdf), f"{document.serial}.pdf")
-    document.path, document.sha256 = stored.path, stored.sha256
-    document.save()
-    if approved:
-        # The applicant's vault keeps every certificate tongban issued them.
-        Document.objects.create(
-            owner=application.applicant,
-            evidence="",
-            title_en=task.matter.result_name_en or task.matter.name_en,
-            title_zh=task.matter.result_name_zh or task.matter.name_zh,
-            name=f"{document.serial}.pdf",
-            path=document.path,
-            sha256=document.sha256,
-            size=len(pdf),
-            content_type="application/pdf",
-            pages=stored.pages,
-            valid_until=document.valid_until,
-            origin=Document.Origin.ISSUED,
-        )
-    return document
 
 
 def _holder(application: Application) -> str:
@@ -103,19 +71,19 @@ def _holder(application: Application) -> str:
     return data.get("enterprise_name") or data.get("full_name") or str(application.applicant)
 
 
-def _render(application: Application, task: ApplicationMatter, document: IssuedDocument) -> bytes:
-    url = verify_url(document.serial)
-    return render_pdf(
-        "applications/issued_pdf.html",
-        {
-            "application": application,
-            "task": task,
-            "matter": task.matter,
-            "document": document,
-            "verify_url": url,
-            "qr": mark_safe(qr_svg(url, scale=3)),  # noqa: S308 - segno's SVG of our URL
-        },
+def requeue_unprepared() -> int:
+    """Queue the PDFs again of applications whose documents are still being prepared after
+    TONGBAN_RESULTS_RETRY_MINUTES (a worker died mid-way); how many applications."""
+    before = clocks.now() - timedelta(minutes=settings.TONGBAN_RESULTS_RETRY_MINUTES)
+    stuck = (
+        IssuedDocument.objects.filter(path="", issued_at__lt=before)
+        .values_list("task__application_id", flat=True)
+        .distinct()
+        .order_by("task__application_id")
     )
+    for application_id in stuck:
+        prepare_results.enqueue(application_id)
+    return len(stuck)
 
 
 def check_serial(serial: str) -> dict | None:
@@ -146,6 +114,7 @@ def check_serial(serial: str) -> dict | None:
         "valid_from": found.valid_from,
         "valid_until": found.valid_until,
         "issued_at": found.issued_at,
+        "ready": found.ready,
         "sha256": found.sha256,
     }
 

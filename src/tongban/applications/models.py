@@ -243,12 +243,18 @@ class IssuedDocument(models.Model):
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
     issued_at = models.DateTimeField()
+    # Empty while the signed PDF is being prepared (applications.tasks.prepare_results).
     path = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.serial
+
+    @property
+    def ready(self) -> bool:
+        """Whether the signed PDF is stored and may be downloaded."""
+        return bool(self.path)
 
 
 class Delivery(models.Model):

@@ -273,6 +273,13 @@ def issued_pdf(request: HttpRequest, number: str, serial: str) -> HttpResponse:
     found = IssuedDocument.objects.filter(serial=serial, task__application=application).first()
     if found is None:
         raise Http404("no such document")
+    if not found.ready:
+        page = "detail" if application.applicant_id == request.user.pk else "case"
+        back = reverse(f"applications:{page}", args=[application.number])
+        response = render(request, "applications/being_prepared.html",
+                          {"document": found, "back": back}, status=409)  # fmt: skip
+        response["Retry-After"] = "60"
+        return response
     return stored_file_response(found.path, f"{found.serial}.pdf", "application/pdf")
 
 

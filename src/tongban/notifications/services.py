@@ -1,13 +1,9 @@
 """Tell a person something: in the site (both languages kept) and by e-mail."""
 
-import logging
-
-from django.core.mail import send_mail
 from django.utils import timezone, translation
 
 from .models import Notification
-
-log = logging.getLogger(__name__)
+from .tasks import send_notification_email
 
 
 def both(message, **params) -> tuple[str, str]:
@@ -21,17 +17,17 @@ def both(message, **params) -> tuple[str, str]:
 
 def notify(user, application, message, **params) -> Notification:
     """Keep ``message % params`` for ``user`` in both languages and e-mail it when they can
-    be reached; ``application`` (or None) is what it is about, linked from the notice."""
+    be reached; ``application`` (or None) is what it is about, linked from the notice.
+
+    The notice is written in the caller's transaction and the e-mail is queued there too,
+    so a worker sends it once that transaction commits, never for a rolled-back one.
+    """
     text_en, text_zh = both(message, **params)
     note = Notification.objects.create(
         user=user, application=application, text_en=text_en[:300], text_zh=text_zh[:300]
     )
     if user.email:
-        subject = f"tongban {application.number}" if application else "tongban"
-        try:
-            send_mail(subject, f"{text_zh}\n\n{text_en}", None, [user.email])
-        except OSError:  # the mail server is down: the in-site notice still stands
-            log.warning("could not e-mail %s about %s", user.pk, subject)
+        send_notification_email.enqueue(note.pk)
     return note
 
 

@@ -247,15 +247,19 @@ def rate(request: HttpRequest, number: str, body: RatingIn):
 
 @router.get(
     "/applications/{number}/issued/{serial}",
-    response=READ,
+    response={**READ, 409: Problem},
     openapi_extra=FILE_RESPONSE,
-    summary="Download an issued certificate or decision letter",
+    summary="Download an issued certificate or decision letter (409 while being prepared)",
 )
 def issued_pdf(request: HttpRequest, number: str, serial: str):
     application = access.application_for(request.user, number)
     found = selectors.issued_of(application).filter(serial=serial).first()
     if found is None:
         raise Http404("no such document")
+    if not found.ready:
+        response = problem(request, 409, "The PDF is being prepared: try again in a minute.")
+        response["Retry-After"] = "60"
+        return response
     return stored_file_response(found.path, f"{found.serial}.pdf", "application/pdf")
 
 

@@ -116,7 +116,7 @@ def delivery(application: Application, mine: bool) -> dict:
 def issued(d: IssuedDocument) -> dict:
     return {"serial": d.serial, "kind": d.kind, "matter": d.task.matter.code,
             "valid_from": d.valid_from, "valid_until": d.valid_until, "issued_at": d.issued_at,
-            "revoked": d.revoked_at is not None}  # fmt: skip
+            "revoked": d.revoked_at is not None, "ready": d.ready}  # fmt: skip
 
 
 def rating(application: Application) -> dict | None:

@@ -206,6 +206,7 @@ class IssuedOut(Schema):
     valid_until: date | None
     issued_at: datetime
     revoked: bool
+    ready: bool = Field(description="False while the signed PDF is being prepared")
 
 
 class Rating(Schema):
@@ -373,7 +374,8 @@ class SerialCheck(Schema):
     valid_from: date
     valid_until: date | None
     issued_at: datetime
-    sha256: str
+    ready: bool = Field(description="False while the signed PDF is being prepared")
+    sha256: str = Field(description="Of the signed PDF; empty while it is being prepared")
 
 
 class FileCheck(Schema):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from tongban.applications.delivery import track_all
+from tongban.applications.issuing import requeue_unprepared
 from tongban.applications.services import expire_drafts, remind_reviewers
 from tongban.audit.context import acting_as
 
@@ -10,14 +11,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("tick", help="warn and expire drafts, remind reviewers, track parcels")
+        sub.add_parser(
+            "tick",
+            help="warn and expire drafts, remind reviewers, track parcels, "
+            "queue again the issued PDFs a worker left unprepared",
+        )
 
     def handle(self, *args, action: str, **options):
         with acting_as(None):
             warned, expired = expire_drafts()
             reminded = remind_reviewers()
             moved = track_all()
+            requeued = requeue_unprepared()
         self.stdout.write(
             f"drafts warned {warned}, expired {expired}; review tasks reminded {reminded}; "
-            f"parcels moved {moved}"
+            f"parcels moved {moved}; issued PDFs queued again {requeued}"
         )
