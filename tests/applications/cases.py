@@ -50,3 +50,18 @@ def fill_and_upload(application, user, *, leave_out: str | None = None):
 
 def tolerable_key(application) -> str:
     return application.materials.filter(principal=False).values_list("key", flat=True).first()
+
+
+def decided(demo_catalogue):
+    """The supermarket application, accepted and approved by every department."""
+    applicant = demo_catalogue["jingan.fresh"]
+    application = start_supermarket(applicant)
+    fill_and_upload(application, applicant)
+    services.submit(application, applicant)
+    services.accept(application, demo_catalogue["clerk"])
+    for task in application.matters.select_related("department"):
+        reviewer = next(u for u in demo_catalogue.values()
+                        if u.department_id == task.department_id)  # fmt: skip
+        services.approve(task, reviewer, scope="Retail")
+    application.refresh_from_db()
+    return application

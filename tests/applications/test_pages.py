@@ -4,11 +4,11 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tongban.applications import issuing, services
+from tongban.applications import issuing
 from tongban.applications.models import Application
 from tongban.guidance.services import sheet_token
 
-from .cases import SUPERMARKET, fill_and_upload, pdf_file, start_supermarket, tolerable_key
+from .cases import SUPERMARKET, decided, fill_and_upload, pdf_file, start_supermarket, tolerable_key
 
 pytestmark = pytest.mark.django_db
 
@@ -88,15 +88,7 @@ def test_start_never_redirects_off_site(client, login, demo_catalogue):
 
 
 def test_verify_by_serial_and_by_file(client, demo_catalogue):
-    applicant = demo_catalogue["jingan.fresh"]
-    application = start_supermarket(applicant)
-    fill_and_upload(application, applicant)
-    services.submit(application, applicant)
-    services.accept(application, demo_catalogue["clerk"])
-    for task in application.matters.select_related("department"):
-        reviewer = next(u for u in demo_catalogue.values()
-                        if u.department_id == task.department_id)  # fmt: skip
-        services.approve(task, reviewer, scope="Retail")
+    application = decided(demo_catalogue)
     certificate = issuing.issue(application, demo_catalogue["manager"])[0]
     page = client.get(reverse("verify", args=[certificate.serial]))
     assert page.status_code == 200 and b"Genuine and valid" in page.content

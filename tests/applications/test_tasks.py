@@ -9,30 +9,16 @@ from datetime import timedelta
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from tongban.applications import issuing, services
+from tongban.applications import issuing
 from tongban.applications import tasks as results
 from tongban.applications.models import Delivery, Document, IssuedDocument
 from tongban.applications.services import clocks
 from tongban.notifications.models import Notification
 
-from .cases import fill_and_upload, start_supermarket
+from .cases import decided
 
 PREPARE = "tongban.applications.tasks.prepare_results"
 ISSUED_NOTICE = "The results of"
-
-
-def decided(demo_catalogue):
-    applicant = demo_catalogue["jingan.fresh"]
-    application = start_supermarket(applicant)
-    fill_and_upload(application, applicant)
-    services.submit(application, applicant)
-    services.accept(application, demo_catalogue["clerk"])
-    for task in application.matters.select_related("department"):
-        reviewer = next(u for u in demo_catalogue.values()
-                        if u.department_id == task.department_id)  # fmt: skip
-        services.approve(task, reviewer, scope="Retail")
-    application.refresh_from_db()
-    return application
 
 
 def issued_notices(application) -> int:
