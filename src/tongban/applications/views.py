@@ -106,6 +106,7 @@ def _context(application: Application, errors: dict | None = None, data: dict | 
         "notes": application.notes.filter(kind=Note.Kind.MESSAGE).select_related("author"),
         "issued": selectors.issued_of(application),
         "delivery": getattr(application, "delivery", None),
+        "post_offered": services.post_offered(application),
         "timeline": selectors.timeline(application),
         "today": clocks.today(),
     }
