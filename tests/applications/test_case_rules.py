@@ -107,3 +107,51 @@ def test_post_is_offered_only_when_every_result_may_be_posted(client, login, dem
     assert posted.status_code == 200 and posted.json()["method"] == "post"
     assert client.get(f"/api/v1/applications/{licence.number}").json()["delivery"]["post_offered"]
     assert 'value="post"' in client.get(f"/applications/{licence.number}/").content.decode()
+
+
+# --- 11 tolerable absence ------------------------------------------------------------
+
+
+def test_the_supplement_period_starts_at_acceptance(demo_catalogue, monkeypatch):
+    from datetime import date
+
+    from tongban.applications.services import clocks
+    from tongban.core import workdays
+
+    from .cases import fill_and_upload, start_supermarket, tolerable_key
+
+    shop = demo_catalogue["jingan.fresh"]
+    application = start_supermarket(shop)
+    owed = tolerable_key(application)
+    fill_and_upload(application, shop, leave_out=owed)
+    monkeypatch.setattr(clocks, "today", lambda: date(2026, 3, 2))
+    services.submit(application, shop, commitment=True)
+    line = application.materials.get(key=owed)
+    assert line.status == "tolerated" and line.due_on is None
+    accepted_on = date(2026, 3, 16)  # two weeks later, still not overdue
+    monkeypatch.setattr(clocks, "today", lambda: accepted_on)
+    services.accept(application, demo_catalogue["clerk"])
+    line.refresh_from_db()
+    assert line.due_on == workdays.add_working_days(accepted_on, 5) > accepted_on
+
+
+def test_a_tolerated_material_may_be_supplied_before_acceptance(client, login, demo_catalogue):
+    from .cases import fill_and_upload, pdf_file, start_supermarket, tolerable_key
+
+    shop = demo_catalogue["jingan.fresh"]
+    application = start_supermarket(shop)
+    owed = tolerable_key(application)
+    fill_and_upload(application, shop, leave_out=owed)
+    services.submit(application, shop, commitment=True)
+    login("jingan.fresh")
+    page = client.get(f"/applications/{application.number}/").content.decode()
+    assert "working days of acceptance" in page
+    response = client.post(f"/api/v1/applications/{application.number}/materials",
+                           {"material": owed, "file": pdf_file()})  # fmt: skip
+    assert response.status_code == 201 and response.json()["status"] == "provided"
+    other = application.materials.exclude(key=owed).first()
+    refused = client.post(f"/api/v1/applications/{application.number}/materials",
+                          {"material": other.key, "file": pdf_file()})  # fmt: skip
+    assert refused.status_code == 422
+    services.accept(application, demo_catalogue["clerk"])
+    assert not application.materials.filter(status="tolerated").exists()

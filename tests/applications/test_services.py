@@ -38,11 +38,13 @@ def test_supermarket_from_sheet_to_certificates_collected(demo_catalogue):
     application.refresh_from_db()
     assert application.state == "submitted"
     line = application.materials.get(key=left_out)
-    assert line.status == "tolerated" and line.due_on > clocks.today()
+    assert line.status == "tolerated" and line.due_on is None  # set at acceptance
 
     services.accept(application, demo_catalogue["clerk"])
     application.refresh_from_db()
     assert application.state == "in_review"
+    line.refresh_from_db()
+    assert line.due_on > clocks.today()
 
     tasks = {t.department.code: t for t in application.matters.select_related("department")}
     fire = tasks["jingan-fire-rescue"]

@@ -246,13 +246,15 @@ def _material(application: Application, key: str) -> ApplicationMaterial:
 
 
 def _may_upload(application: Application, line: ApplicationMaterial) -> bool:
-    """Drafts take any material; later only what is owed (tolerated or asked for)."""
+    """Drafts take any material; later only what is owed: a tolerated one from submission
+    (while the case waits for acceptance too), one asked for during review."""
     if application.state in states.EDITABLE:
+        return True
+    owing = states.UNDER_REVIEW | {"submitted"}
+    if line.status == ApplicationMaterial.Status.TOLERATED and application.state in owing:
         return True
     if application.state not in states.UNDER_REVIEW:
         return False
-    if line.status == ApplicationMaterial.Status.TOLERATED:
-        return True
     return _asked_for(application, line.key)
 
 
