@@ -253,6 +253,19 @@ TONGBAN_DRAFT_DAYS = int(os.environ.get("TONGBAN_DRAFT_DAYS", "30"))
 TONGBAN_DRAFT_WARNING_DAYS = int(os.environ.get("TONGBAN_DRAFT_WARNING_DAYS", "7"))
 # Working days a tolerated missing material may be supplied in (容缺补正).
 TONGBAN_SUPPLEMENT_DAYS = int(os.environ.get("TONGBAN_SUPPLEMENT_DAYS", "5"))
+# Which service objects (a matter's `audience`) each kind of account may apply for: a
+# person for natural persons; an enterprise account is the unit account of any
+# organisation (docs/case-rules.md).
+TONGBAN_AUDIENCES = {
+    "person": ["person"],
+    "enterprise": [
+        "enterprise",
+        "public_institution",
+        "social_organisation",
+        "other_organisation",
+        "government",
+    ],
+}
 # A running review task is "due soon" while at most this many working days are left (the
 # due day counts); after its due date it is overdue. The inbox tabs, the API's ?due=, the
 # clocks on the pages, the daily reminders and the statistics all use this one rule

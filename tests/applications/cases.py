@@ -5,7 +5,9 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
+from tongban.accounts.models import User
 from tongban.applications import services
+from tongban.catalogue.models import Matter
 from tongban.catalogue.queries import public_version
 from tongban.guidance.services import current_guide
 
@@ -17,6 +19,17 @@ SUPERMARKET = {
     "devices": [],
     "signboard": True,
 }
+
+
+def second_shop() -> User:
+    """Another enterprise account, for what two businesses may not see of each other."""
+    return User.objects.create_user(
+        "second.shop",
+        kind=User.Kind.ENTERPRISE,
+        first_name="Gao Min",
+        enterprise_name="Second Shop Co., Ltd.",
+        credit_code="91310106MA1FL0B3XX",
+    )
 
 
 def pdf_file(name: str = "document.pdf", pages: int = 1) -> SimpleUploadedFile:
@@ -37,6 +50,12 @@ def supermarket_plan(answers: dict | None = None):
 def start_supermarket(user):
     guide, plan = supermarket_plan()
     return services.start_from_plan(user, public_version(), guide, plan)
+
+
+def start_food_licence(user):
+    """An application for the food business licence alone, whose result may be posted."""
+    matter = Matter.objects.get(version=public_version(), code="market-food-business-licence")
+    return services.start_from_matter(user, matter)
 
 
 def fill_and_upload(application, user, *, leave_out: str | None = None):

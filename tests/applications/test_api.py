@@ -13,7 +13,7 @@ from tongban.applications.services import clocks
 from tongban.audit.models import AuditEntry
 from tongban.guidance.services import sheet_token
 
-from .cases import SUPERMARKET, fill_and_upload, pdf_file, start_supermarket
+from .cases import SUPERMARKET, fill_and_upload, pdf_file, start_food_licence
 
 pytestmark = pytest.mark.django_db
 
@@ -240,7 +240,7 @@ def test_a_draft_by_matter_with_vault_reuse_removal_delivery_and_withdrawal(act,
     client = act("jingan.fresh")
 
     # One matter from the catalogue.
-    matter = ok(client.get(f"{API}/matters?limit=1"))["items"][0]["code"]
+    matter = "market-food-business-licence"
     single = ok(post(client, "/applications", {"matter": matter}), 201)
     assert [m["code"] for m in single["matters"]] == [matter]
     is_problem(post(client, "/applications", {"matter": "no-such-matter"}), 422)
@@ -297,7 +297,7 @@ def test_the_inbox_filters_by_due_date(act, monkeypatch):
 
 def test_results_by_post_are_tracked_by_the_centre(act, demo_catalogue):
     applicant = demo_catalogue["jingan.fresh"]
-    application = start_supermarket(applicant)
+    application = start_food_licence(applicant)
     fill_and_upload(application, applicant)
     services.submit(application, applicant, commitment=True)
     services.accept(application, demo_catalogue["clerk"])

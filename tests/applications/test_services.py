@@ -20,7 +20,7 @@ from .cases import fill_and_upload, pdf_file, start_supermarket, tolerable_key
 pytestmark = pytest.mark.django_db
 
 
-def test_supermarket_from_sheet_to_certificates_by_post(demo_catalogue):
+def test_supermarket_from_sheet_to_certificates_collected(demo_catalogue):
     applicant = demo_catalogue["jingan.fresh"]
     application = start_supermarket(applicant)
     departments = {t.department.code for t in application.matters.select_related("department")}
@@ -38,11 +38,13 @@ def test_supermarket_from_sheet_to_certificates_by_post(demo_catalogue):
     application.refresh_from_db()
     assert application.state == "submitted"
     line = application.materials.get(key=left_out)
-    assert line.status == "tolerated" and line.due_on > clocks.today()
+    assert line.status == "tolerated" and line.due_on is None  # set at acceptance
 
     services.accept(application, demo_catalogue["clerk"])
     application.refresh_from_db()
     assert application.state == "in_review"
+    line.refresh_from_db()
+    assert line.due_on > clocks.today()
 
     tasks = {t.department.code: t for t in application.matters.select_related("department")}
     fire = tasks["jingan-fire-rescue"]
@@ -68,7 +70,9 @@ def test_supermarket_from_sheet_to_certificates_by_post(demo_catalogue):
     application.refresh_from_db()
     assert application.state == "decided"
 
-    services.set_delivery(application, applicant, "post", "1 Gonghe Road, Jing'an, Shanghai")
+    # Not every result of the sheet may be posted (point 8): they are collected.
+    with pytest.raises(CaseError):
+        services.set_delivery(application, applicant, "post", "1 Gonghe Road, Jing'an")
     issued = issuing.issue(application, demo_catalogue["manager"])
     assert len(issued) == len(every)
     for document in issued:
@@ -78,17 +82,17 @@ def test_supermarket_from_sheet_to_certificates_by_post(demo_catalogue):
         assert signing.verify_pdf(pdf).intact
     assert Document.objects.filter(owner=applicant, origin="issued").count() == len(every)
 
-    parcel = application.delivery
-    assert parcel.state == "dispatched" and parcel.tracking_number.startswith("EM")
-    delivery.track(parcel)
-    delivery.track(parcel)
     application.refresh_from_db()
-    assert parcel.state == "delivered" and application.state == "completed"
+    parcel = application.delivery
+    assert parcel.state == "ready" and parcel.pickup_code
+    delivery.collect(application, demo_catalogue["clerk"], parcel.pickup_code)
+    application.refresh_from_db()
+    assert application.delivery.state == "collected" and application.state == "completed"
     services.rate(application, applicant, 5, "Fast")
     moves = AuditEntry.objects.filter(action="transition").count()
     # submit, accept; supplement, supply; one approval each; conclude, issue;
-    # dispatch, carry, deliver; complete
-    assert moves == 2 + 2 + len(every) + 2 + 3 + 1
+    # make ready, collect; complete
+    assert moves == 2 + 2 + len(every) + 2 + 2 + 1
 
 
 def test_a_principal_material_cannot_be_missing(demo_catalogue):

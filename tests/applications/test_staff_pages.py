@@ -8,8 +8,10 @@ from django.urls import reverse
 from tongban.applications import access, selectors, services, stats
 from tongban.applications.models import Note
 from tongban.applications.services import clocks
+from tongban.catalogue.models import Matter
+from tongban.catalogue.queries import public_version
 
-from .cases import fill_and_upload, start_supermarket, tolerable_key
+from .cases import fill_and_upload, start_food_licence, start_supermarket, tolerable_key
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +29,7 @@ def as_user(client, demo_catalogue):
     return sign_in
 
 
-def submitted(accounts, username: str = "li.ming", *, leave_out: bool = True):
+def submitted(accounts, username: str = "jingan.fresh", *, leave_out: bool = True):
     """A supermarket application of ``username``, submitted, one material to come later."""
     applicant = accounts[username]
     application = start_supermarket(applicant)
@@ -70,6 +72,23 @@ def url(name: str, *args) -> str:
 # --- acceptance ---------------------------------------------------------------------
 
 
+def submitted_by_person(accounts):
+    """Li Ming's application for a personal matter, submitted."""
+    person = accounts["li.ming"]
+    matter = Matter.objects.get(version=public_version(), code="hcs-insurance-transfer")
+    application = services.start_from_matter(person, matter)
+    fill_and_upload(application, person)
+    services.submit(application, person)
+    return application
+
+
+def test_a_persons_resident_id_is_masked_for_the_clerk(as_user, demo_catalogue):
+    application = submitted_by_person(demo_catalogue)
+    page = as_user("clerk").get(url("case", application.number)).content.decode()
+    assert LI_MING_ID not in page
+    assert "310***********4216" in page  # the resident ID, masked
+
+
 def test_the_clerk_accepts_through_the_pages(as_user, demo_catalogue):
     application = submitted(demo_catalogue)
     client = as_user("clerk")
@@ -78,8 +97,6 @@ def test_the_clerk_accepts_through_the_pages(as_user, demo_catalogue):
     assert "<caption" in queue and 'scope="col"' in queue
 
     page = client.get(url("case", application.number)).content.decode()
-    assert LI_MING_ID not in page
-    assert "310***********4216" in page  # the resident ID, masked
     assert url("accept", application.number) in page
     assert url("document", application.materials.exclude(document=None).first().document_id) in page
 
@@ -276,9 +293,13 @@ def test_issue_then_collect_with_the_pickup_code(as_user, demo_catalogue):
 
 
 def test_tracking_a_parcel_by_post(as_user, demo_catalogue):
-    application = accepted(demo_catalogue, leave_out=False)
+    shop = demo_catalogue["jingan.fresh"]
+    application = start_food_licence(shop)
+    fill_and_upload(application, shop)
+    services.submit(application, shop)
+    services.accept(application, demo_catalogue["clerk"])
     decide_all(application, demo_catalogue)
-    services.set_delivery(application, demo_catalogue["li.ming"], "post", "1 Gonghe Road, Shanghai")
+    services.set_delivery(application, shop, "post", "1 Gonghe Road, Shanghai")
     manager = as_user("manager")
     assert manager.post(url("issue", application.number)).status_code == 302
     application.refresh_from_db()
@@ -313,8 +334,9 @@ def test_staff_message_the_applicant(as_user, demo_catalogue):
 
 def test_the_centre_list_filters_and_exports_csv_without_id_numbers(as_user, demo_catalogue):
     waiting = submitted(demo_catalogue)
+    submitted_by_person(demo_catalogue)
     reviewing = accepted(demo_catalogue)
-    draft = start_supermarket(demo_catalogue["li.ming"])
+    draft = start_supermarket(demo_catalogue["jingan.fresh"])
     manager = as_user("manager")
     page = manager.get(url("centre")).content.decode()
     assert waiting.number in page and reviewing.number in page and draft.number not in page
@@ -336,8 +358,9 @@ def test_the_centre_list_filters_and_exports_csv_without_id_numbers(as_user, dem
         "Accepted,Decided,Issued,Matters,Overdue"
     )
     row = next(line for line in lines if line.startswith(reviewing.number))
-    assert reviewing.title_zh in row and ",in_review,Li Ming," in row and row.endswith(",no")
-    assert len(lines) == 3
+    shop = ',in_review,"Jing\'an Fresh Market Co., Ltd.",'
+    assert reviewing.title_zh in row and shop in row and row.endswith(",no")
+    assert len(lines) == 4 and ",Li Ming," in text
     assert LI_MING_ID not in text
 
     overdue = manager.get(url("centre"), {"format": "csv", "overdue": "on"})

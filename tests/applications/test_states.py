@@ -64,14 +64,21 @@ from tongban.core import workdays
 from tongban.core.machine import Machine
 from tongban.notifications.models import Notification
 
-from .cases import fill_and_upload, pdf_file, start_supermarket, tolerable_key
+from .cases import (
+    fill_and_upload,
+    pdf_file,
+    second_shop,
+    start_food_licence,
+    start_supermarket,
+    tolerable_key,
+)
 
 # Set by the test's fixture, read by every example of the machine.
 WORLD: dict = {}
 # What the examples did and reached, printed with -s.
 REACHED: Counter = Counter()
 
-APPLICANTS = ("jingan.fresh", "li.ming")
+APPLICANTS = ("jingan.fresh", "second.shop")
 CONTACT = {"address": "1 Gonghe Road", "phone": "13800138000", "full_name": "Liu Yang"}
 MACHINE_OF = {
     "applications.application": states.APPLICATION,
@@ -266,9 +273,12 @@ class CaseMachine(RuleBasedStateMachine):
         Decided: they refuse the ``chosen`` matters and approve the others.
         """
         applicant = self.users[owner]
-        application = start_supermarket(applicant)
         if post:
+            # Sent by post only when every result may be: the food licence alone.
+            application = start_food_licence(applicant)
             services.set_delivery(application, applicant, "post", "1 Gonghe Road, Jing'an")
+        else:
+            application = start_supermarket(applicant)
         case = Case(application, owner)
         self.cases.append(case)
         REACHED[f"head start {head_start}"] += 1
@@ -699,7 +709,8 @@ class CaseMachine(RuleBasedStateMachine):
 def world(monkeypatch, demo_catalogue):
     # The machine holds the date. today() follows it, and so does the time of day, which
     # moves on a microsecond a call so that the order of events is kept.
-    WORLD.update(users=demo_catalogue, day=clocks.today(), tick=0)
+    WORLD.update(users={**demo_catalogue, "second.shop": second_shop()}, day=clocks.today(),
+                 tick=0)  # fmt: skip
     monkeypatch.setattr(clocks, "today", lambda: WORLD["day"])
     monkeypatch.setattr(timezone, "now", _fake_now)
     # The results are still signed and stored, but of a one-page PDF: rendering the

@@ -1,7 +1,8 @@
 """The issue's end-to-end story, in the browser: the supermarket from the guidance sheet is
 applied for with one tolerable document left missing; the clerk accepts; three departments
 review in parallel and one asks for a supplement; the applicant supplies it; all approve; the
-certificates are issued, checked by their QR address and sent by post; the applicant rates.
+certificates are issued, checked by their QR address and collected at the delivery counter
+(not every result of the sheet may be posted); the applicant rates.
 
 The applicant's pages run with JavaScript and, in a second run, without; staff always use a
 browser with JavaScript. Every distinct page is checked with axe-core on the way.
@@ -132,7 +133,7 @@ def inbox_rows(page: Page, number: str) -> Locator:
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_supermarket_applied_for_reviewed_in_parallel_issued_and_posted(
+def test_supermarket_applied_for_reviewed_in_parallel_issued_and_collected(
     request, site, demo_catalogue, javascript, tmp_path
 ):
     applicant = request.getfixturevalue("page" if javascript else "page_without_js")
@@ -165,7 +166,8 @@ def test_supermarket_applied_for_reviewed_in_parallel_issued_and_posted(
     number = page.locator(".tb-number").inner_text()
     check(page, "draft")
 
-    # 2. Data, documents (one tolerable left out), delivery by post, commitment, submit.
+    # 2. Data, documents (one tolerable left out), pickup (post is not offered), commitment,
+    # submit.
     page.get_by_label("Address of the premises or residence").fill(ADDRESS)
     page.get_by_label("Contact phone").fill("13800138000")
     follow(page.get_by_role("button", name="Save", exact=True))
@@ -177,10 +179,8 @@ def test_supermarket_applied_for_reviewed_in_parallel_issued_and_posted(
     for index, name in enumerate(names):
         if name != left_out:
             upload(page, name, make_pdf(tmp_path / f"material-{index}.pdf"))
-    tick(page, "By post (EMS), free of charge")
-    page.get_by_label("Postal address (for EMS)").fill(ADDRESS)
-    follow(page.get_by_role("button", name="Save delivery"))
-    expect_message(page, "Delivery saved.")
+    expect(page.get_by_label("By post (EMS), free of charge")).to_have_count(0)
+    expect(page.locator("#no-post")).to_contain_text("not offered")
     tolerable = page.locator(".usa-alert--warning").filter(
         has_text="Missing, may be supplied later"
     )
@@ -189,7 +189,8 @@ def test_supermarket_applied_for_reviewed_in_parallel_issued_and_posted(
     tick(page, "I commit to supply the missing materials")
     follow(page.get_by_role("button", name="Submit the application"))
     expect_message(page, f"Submitted. Your case number is {number}.")
-    expect(material_row(page, left_out)).to_contain_text("to supply by")
+    # The supplement period starts at acceptance; it may be supplied before.
+    expect(material_row(page, left_out)).to_contain_text("working days of acceptance")
     check(page, "submitted")
     follow(page.get_by_role("link", name="My applications").first)
     expect(page.get_by_role("link", name=number)).to_be_visible()
@@ -298,7 +299,7 @@ def test_supermarket_applied_for_reviewed_in_parallel_issued_and_posted(
         problems.append(f"staff case page: Download PDF answered {status}")
     log_out(page)
 
-    # 8. The applicant downloads a certificate, checks it and follows the parcel.
+    # 8. The applicant downloads a certificate, checks it and reads the pickup code.
     page = applicant
     log_in(page, site, "jingan.fresh")
     follow(page.get_by_role("link", name="My applications").first)
@@ -317,8 +318,8 @@ def test_supermarket_applied_for_reviewed_in_parallel_issued_and_posted(
     verify_url = site + f"/verify/{serial}/"
     assert check_link.get_attribute("href") in (verify_url, f"/verify/{serial}/")
     parcel = page.get_by_role("heading", name="Delivery", exact=True).locator("+ p")
-    expect(parcel).to_contain_text("handed to the post")
-    expect(parcel).to_contain_text(re.compile(r"Tracking number: EM\d{9}CN"))
+    expect(parcel).to_contain_text("ready for pickup")
+    pickup_code = parcel.locator(".tb-number").inner_text()
     check(page, "issued")
     certificate = tmp_path / "certificate.pdf"
     download_certificate(page, first.get_by_role("link").first, certificate, serial, problems)
@@ -335,30 +336,27 @@ def test_supermarket_applied_for_reviewed_in_parallel_issued_and_posted(
     page.go_back()
     log_out(page)
 
-    # The manager refreshes the tracking until the parcel is delivered: the demo carrier
-    # moves it a step at each look-up.
+    # The clerk hands the results over against the pickup code.
     page = staff
-    log_in(page, site, "manager")
+    log_in(page, site, "clerk")
     open_staff_entry(page, "Open the applications")
     follow(page.get_by_role("link", name=number))
-    refresh = page.get_by_role("button", name="Refresh the tracking")
-    for state in ("in transit", "delivered"):
-        follow(refresh)
-        expect_message(page, f"Tracking refreshed: {state}.")
-    expect(refresh).to_have_count(0)
+    page.get_by_label("Pickup code shown by the applicant").fill(pickup_code)
+    follow(page.get_by_role("button", name="Hand over"))
+    expect_message(page, "Collected: the application is completed.")
     delivery = page.get_by_role("region", name="Delivery")
-    expect(delivery).to_contain_text("delivered")
-    check(page, "case delivered")
+    expect(delivery).to_contain_text("collected")
+    check(page, "case collected")
     log_out(page)
 
-    # The applicant sees the parcel delivered and rates the service.
+    # The applicant sees the results collected and rates the service.
     page = applicant
     log_in(page, site, "jingan.fresh")
     follow(page.get_by_role("link", name="My applications").first)
     expect(page.get_by_role("row").filter(has_text=number)).to_contain_text("completed")
     follow(page.get_by_role("link", name=number))
     expect(page.get_by_role("heading", name="Delivery", exact=True).locator("+ p")).to_contain_text(
-        "delivered"
+        "collected"
     )
     check(page, "completed")
     stars = page.get_by_role("group", name=re.compile("How was the service"))

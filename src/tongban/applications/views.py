@@ -4,6 +4,7 @@ Views stay thin: every rule is in ``services`` and ``access``. Each action is a 
 that redirects back, so everything works without JavaScript.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -106,6 +107,8 @@ def _context(application: Application, errors: dict | None = None, data: dict | 
         "notes": application.notes.filter(kind=Note.Kind.MESSAGE).select_related("author"),
         "issued": selectors.issued_of(application),
         "delivery": getattr(application, "delivery", None),
+        "post_offered": services.post_offered(application),
+        "supplement_days": settings.TONGBAN_SUPPLEMENT_DAYS,
         "timeline": selectors.timeline(application),
         "today": clocks.today(),
     }

@@ -104,13 +104,15 @@ def note(n: Note) -> dict:
 
 def delivery(application: Application, mine: bool) -> dict:
     parcel = selectors.delivery_of(application)
+    offered = services.post_offered(application)
     if parcel is None:
         return {"method": application.delivery_method, "address": application.delivery_address,
                 "state": None, "pickup_code": None, "carrier": "", "tracking_number": "",
-                "events": []}  # fmt: skip
+                "events": [], "post_offered": offered}  # fmt: skip
     return {"method": parcel.method, "address": parcel.address, "state": parcel.state,
             "pickup_code": parcel.pickup_code if mine else None, "carrier": parcel.carrier,
-            "tracking_number": parcel.tracking_number, "events": parcel.events}  # fmt: skip
+            "tracking_number": parcel.tracking_number, "events": parcel.events,
+            "post_offered": offered}  # fmt: skip
 
 
 def issued(d: IssuedDocument) -> dict:

@@ -196,6 +196,7 @@ class DeliveryOut(Schema):
     carrier: str
     tracking_number: str
     events: list[DeliveryEvent]
+    post_offered: bool = Field(description="Whether every matter's result may be sent by post")
 
 
 class IssuedOut(Schema):

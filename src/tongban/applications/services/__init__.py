@@ -11,6 +11,7 @@ from .acceptance import accept, may_accept, reject
 from .clocks import clock, remind_reviewers
 from .data import FIELDS, Field, clean_data, fields_for
 from .drafting import (
+    post_offered,
     remove_document,
     reuse,
     save_data,
@@ -43,6 +44,7 @@ __all__ = [
     "may_accept",
     "overdue_tolerated",
     "parse_day",
+    "post_offered",
     "precheck",
     "rate",
     "refuse",

@@ -9,7 +9,7 @@ from tongban.core.moves import move
 from tongban.notifications.services import notify
 
 from .. import access, states
-from ..models import Application
+from ..models import Application, ApplicationMaterial
 from . import clocks
 from .errors import CaseError
 
@@ -42,6 +42,10 @@ def accept_now(application: Application, clerk) -> None:
         clerk,
         accepted_at=clocks.now(),
         accepted_by=clerk,
+    )
+    # The supplement period of the tolerated materials starts at acceptance.
+    application.materials.filter(status=ApplicationMaterial.Status.TOLERATED).update(
+        due_on=clocks.supplement_due(day)
     )
     for task in application.matters.select_related("matter"):
         task.started_on = day

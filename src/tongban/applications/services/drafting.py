@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from tongban.audit.services import record
-from tongban.catalogue.models import CatalogueVersion, Matter, ServiceCentre
+from tongban.catalogue.models import CatalogueVersion, Channel, Matter, ServiceCentre
+from tongban.core.bilingual import prefers_chinese
 from tongban.guidance.services import InvalidSheet, read_sheet
 
 from .. import access, states
@@ -76,23 +77,55 @@ def start_from_sheet(user, version: CatalogueVersion, token: str) -> Application
     return start_from_plan(user, version, sheet.guide, sheet.plan)
 
 
+def served(audience: list[str], user) -> bool:
+    """Whether a matter for this service object (``audience``) is one this account may apply
+    for (``settings.TONGBAN_AUDIENCES``)."""
+    return bool(set(audience) & set(settings.TONGBAN_AUDIENCES.get(user.kind, ())))
+
+
+def _require_served(user, names: list[str], field: str) -> None:
+    if not names:
+        return
+    if user.kind == "person":
+        message = _("Only organisations may apply for: %(matters)s. Sign in with an enterprise "
+                    "account.")  # fmt: skip
+    else:
+        message = _("Only natural persons may apply for: %(matters)s.")
+    raise CaseError(message % {"matters": "; ".join(names)}, field)
+
+
+def _online(plan) -> list:
+    """The matters of a plan that can be applied for online; the others stay at the counter."""
+    return [m for m in plan.matters if Channel.ONLINE in m.record["channels"]]
+
+
 @transaction.atomic
 def start_from_plan(user, version: CatalogueVersion, guide, plan) -> Application:
-    """One application for every matter of a guidance sheet, its documents merged."""
+    """One application for every matter of a guidance sheet that can be applied for online,
+    its documents merged; counter-only matters are left out (the sheet marks them)."""
+    access.require(access.is_applicant(user))
     if not plan.matters:
         raise CaseError(_("This sheet has no matters to apply for."))
+    planned_matters = _online(plan)
+    if not planned_matters:
+        raise CaseError(_("None of these matters can be applied for online: apply at the "
+                          "counter."), "sheet")  # fmt: skip
+    language = "zh" if prefers_chinese() else "en"
+    _require_served(user, [m.record["name"][language] for m in planned_matters
+                           if not served(m.record["audience"], user)], "sheet")  # fmt: skip
+    codes = {m.code for m in planned_matters}
     scenario = guide.scenarios[plan.scenario]
     application = _create(
         user,
         version,
         scenario.name,
-        plan.matters[0].record["counter"],
+        planned_matters[0].record["counter"],
         scenario=plan.scenario,
         answers=plan.answers,
         data=prefill(user, {**plan.answers, **scenario.preset}),
     )
     matters = {m.code: m for m in Matter.objects.filter(version=version)}
-    for planned in plan.matters:
+    for planned in planned_matters:
         matter = matters[planned.code]
         ApplicationMatter.objects.create(
             application=application,
@@ -108,11 +141,12 @@ def start_from_plan(user, version: CatalogueVersion, guide, plan) -> Application
             name_en=item.name["en"][:200],
             name_zh=item.name["zh"][:200],
             principal=item.principal,
-            matter_codes=item.matters,
+            matter_codes=[code for code in item.matters if code in codes],
             originals=item.originals,
             copies=item.copies,
         )
         for item in plan.materials
+        if codes.intersection(item.matters)
     )
     _audit_created(application, user)
     return application
@@ -120,6 +154,11 @@ def start_from_plan(user, version: CatalogueVersion, guide, plan) -> Application
 
 @transaction.atomic
 def start_from_matter(user, matter: Matter) -> Application:
+    access.require(access.is_applicant(user))
+    if not matter.online:
+        raise CaseError(_("%(matter)s cannot be applied for online: apply at the counter.")
+                        % {"matter": matter.name}, "matter")  # fmt: skip
+    _require_served(user, [] if served(matter.audience, user) else [matter.name], "matter")
     application = _create(
         user,
         matter.version,
@@ -178,6 +217,11 @@ def save_data(application: Application, user, raw: dict[str, Any]) -> dict:
     return errors
 
 
+def post_offered(application: Application) -> bool:
+    """Whether the results may be sent by post: only when every matter's result may."""
+    return not application.matters.filter(matter__courier_delivery=False).exists()
+
+
 def set_delivery(application: Application, user, method: str, address: str) -> None:
     if not states.APPLICATION.ahead(application.state, "issue"):
         raise CaseError(_("The results are already on their way; delivery cannot change now."))
@@ -186,6 +230,9 @@ def set_delivery(application: Application, user, method: str, address: str) -> N
         raise CaseError(_("Choose pickup or post."), "method")
     if method == "post" and len(address) < 6:
         raise CaseError(_("Give the full postal address for EMS."), "address")
+    if method == "post" and not post_offered(application):
+        raise CaseError(_("Some results of this application cannot be sent by post: pick them "
+                          "up at the centre."), "method")  # fmt: skip
     application.delivery_method = method
     application.delivery_address = address if method == "post" else ""
     application.save(update_fields=["delivery_method", "delivery_address", "updated_at"])
@@ -199,13 +246,15 @@ def _material(application: Application, key: str) -> ApplicationMaterial:
 
 
 def _may_upload(application: Application, line: ApplicationMaterial) -> bool:
-    """Drafts take any material; later only what is owed (tolerated or asked for)."""
+    """Drafts take any material; later only what is owed: a tolerated one from submission
+    (while the case waits for acceptance too), one asked for during review."""
     if application.state in states.EDITABLE:
+        return True
+    owing = states.UNDER_REVIEW | {"submitted"}
+    if line.status == ApplicationMaterial.Status.TOLERATED and application.state in owing:
         return True
     if application.state not in states.UNDER_REVIEW:
         return False
-    if line.status == ApplicationMaterial.Status.TOLERATED:
-        return True
     return _asked_for(application, line.key)
 
 

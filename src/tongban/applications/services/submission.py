@@ -81,9 +81,9 @@ def submit(application: Application, user, *, commitment: bool = False) -> list[
               "them now."),
             "commitment",
         )  # fmt: skip
-    due = clocks.supplement_due()
+    # Their due date is set at acceptance: the supplement period starts there.
     application.materials.filter(key__in=tolerated).update(
-        status=ApplicationMaterial.Status.TOLERATED, due_on=due
+        status=ApplicationMaterial.Status.TOLERATED, due_on=None
     )
     move(application, states.APPLICATION, "submit", user, submitted_at=clocks.now(),
           commitment_at=clocks.now() if tolerated else None, expires_at=None)  # fmt: skip
