@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongban.catalogue.models import CounterKind
 from tongban.core.bilingual import InLanguage
 from tongban.core.machine import Machine
 
@@ -95,6 +96,15 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def counter_label(self) -> str:
+        """The accepting counter as the centre calls it."""
+        return (
+            str(CounterKind(self.counter).label)
+            if self.counter in CounterKind.values
+            else self.counter
+        )
 
 
 class ApplicationMatter(models.Model):

@@ -2,6 +2,7 @@
 materials uploaded or reused from the vault."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from tongban.audit.services import record
-from tongban.catalogue.models import CatalogueVersion, Matter, ServiceCentre
+from tongban.catalogue.models import CatalogueVersion, CounterKind, Matter, ServiceCentre
 from tongban.guidance.services import InvalidSheet, read_sheet
 
 from .. import access, states
@@ -40,6 +41,13 @@ def _centre(version: CatalogueVersion) -> ServiceCentre:
     if centre is None:
         raise CaseError(_("This district has no administrative service centre to apply to."))
     return centre
+
+
+def accepting_counter(counters: Iterable[str]) -> str:
+    """The counter kind that accepts matters of these kinds: their own when they share one,
+    else the comprehensive (one-window) counter, which accepts for every sector."""
+    kinds = set(counters)
+    return kinds.pop() if len(kinds) == 1 else CounterKind.COMPREHENSIVE
 
 
 def _create(user, version: CatalogueVersion, title: dict, counter: str, **fields) -> Application:
@@ -86,7 +94,7 @@ def start_from_plan(user, version: CatalogueVersion, guide, plan) -> Application
         user,
         version,
         scenario.name,
-        plan.matters[0].record["counter"],
+        accepting_counter(m.record["counter"] for m in plan.matters),
         scenario=plan.scenario,
         answers=plan.answers,
         data=prefill(user, {**plan.answers, **scenario.preset}),
