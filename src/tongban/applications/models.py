@@ -108,12 +108,17 @@ class Application(models.Model):
 
 
 class ApplicationMatter(models.Model):
-    """A matter applied for: its review task in the department's inbox once accepted."""
+    """A matter applied for: its review task in the department's inbox once accepted.
+
+    A matter with co-implementing departments has one task for each, beside its lead
+    department's; the lead task carries the matter's result (``states.outcome``).
+    """
 
     application = models.ForeignKey(Application, models.CASCADE, related_name="matters")
     matter = models.ForeignKey("catalogue.Matter", models.PROTECT, related_name="+")
     department = models.ForeignKey("catalogue.Department", models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(default=0)
+    lead = models.BooleanField(_("lead department"), default=True)
     state = models.CharField(
         max_length=12, choices=_choices(states.REVIEW), default=states.REVIEW.initial
     )
@@ -131,9 +136,11 @@ class ApplicationMatter(models.Model):
     result = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ["order"]
+        ordering = ["order", "-lead", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "matter"], name="one_task_per_matter")
+            models.UniqueConstraint(
+                fields=["application", "matter", "department"], name="one_task_per_department"
+            )
         ]
         # The inboxes read only accepted matters (started_on set); drafts' tasks stay out
         # of these indexes, so a department's tab is a short range scan at any volume.

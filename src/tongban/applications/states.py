@@ -4,6 +4,8 @@ Services call ``tongban.core.moves.move`` to change a state; nothing else decide
 allowed. Pure Python, so the stateful property test and the pages read the same table.
 """
 
+from collections.abc import Iterable
+
 from tongban.core.machine import machine
 
 # An application: filled in once, accepted at one window, decided matter by matter,
@@ -56,6 +58,16 @@ DELIVERY = machine(
 )
 
 MACHINES = {m.name: m for m in (APPLICATION, REVIEW, DELIVERY)}
+
+
+def outcome(decisions: Iterable[str]) -> str:
+    """What a matter comes to once each of its departments has decided: refused if any
+    refused, approved only if all approved, otherwise withdrawn."""
+    decided = set(decisions)
+    if "refused" in decided:
+        return "refused"
+    return "approved" if decided == {"approved"} else "withdrawn"
+
 
 # States in which an application is still the applicant's to change.
 EDITABLE = {"draft"}

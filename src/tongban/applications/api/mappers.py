@@ -77,7 +77,8 @@ def matter(task: ApplicationMatter) -> dict:
     return {
         "task": task.pk, "code": task.matter.code, "name": text(task.matter),
         "department": {"code": task.department.code, "name": text(task.department)},
-        "state": task.state, "started_on": task.started_on, "due_on": task.due_on,
+        "lead": task.lead, "state": task.state, "started_on": task.started_on,
+        "due_on": task.due_on,
         "clock": clocks.clock(task), "reason": task.reason, "result": task.result,
     }  # fmt: skip
 

@@ -152,6 +152,7 @@ class CaseMatter(Schema):
     code: str
     name: Text
     department: DepartmentRef
+    lead: bool = Field(description="False for a co-implementing department's task")
     state: str
     started_on: date | None
     due_on: date | None

@@ -99,15 +99,10 @@ def start_from_plan(user, version: CatalogueVersion, guide, plan) -> Application
         answers=plan.answers,
         data=prefill(user, {**plan.answers, **scenario.preset}),
     )
-    matters = {m.code: m for m in Matter.objects.filter(version=version)}
+    matters = Matter.objects.filter(version=version).prefetch_related("co_departments")
+    by_code = {m.code: m for m in matters}
     for planned in plan.matters:
-        matter = matters[planned.code]
-        ApplicationMatter.objects.create(
-            application=application,
-            matter=matter,
-            department_id=matter.department_id,
-            order=planned.order,
-        )
+        _add_tasks(application, by_code[planned.code], planned.order)
     ApplicationMaterial.objects.bulk_create(
         ApplicationMaterial(
             application=application,
@@ -135,9 +130,7 @@ def start_from_matter(user, matter: Matter) -> Application:
         matter.counter,
         data=prefill(user, {}),
     )
-    ApplicationMatter.objects.create(
-        application=application, matter=matter, department_id=matter.department_id
-    )
+    _add_tasks(application, matter)
     ApplicationMaterial.objects.bulk_create(
         ApplicationMaterial(
             application=application,
@@ -156,13 +149,30 @@ def start_from_matter(user, matter: Matter) -> Application:
     return application
 
 
+def _add_tasks(application: Application, matter: Matter, order: int = 0) -> None:
+    """The matter's review tasks: its lead department's and one for each co-implementing
+    department, reviewed in parallel."""
+    ApplicationMatter.objects.bulk_create(
+        [ApplicationMatter(application=application, matter=matter,
+                           department_id=matter.department_id, order=order)]
+        + [ApplicationMatter(application=application, matter=matter, department=department,
+                             order=order, lead=False)
+           for department in matter.co_departments.all()]
+    )  # fmt: skip
+
+
 def _audit_created(application: Application, user) -> None:
     record(
         "create",
         object_type="applications.application",
         object_id=application.pk,
         object_label=application.number,
-        after={"matters": [t.matter.code for t in application.matters.select_related("matter")]},
+        after={
+            "matters": [
+                t.matter.code
+                for t in application.matters.filter(lead=True).select_related("matter")
+            ]
+        },  # fmt: skip
         actor=user,
     )
 
