@@ -17,7 +17,8 @@ from tongban.core.moves import move
 
 from . import access, signing, states
 from .models import Application, ApplicationMatter, IssuedDocument
-from .services import CaseError, clocks
+from .services import clocks
+from .services.errors import CaseError
 from .tasks import prepare_results
 
 
@@ -35,10 +36,15 @@ def issue(application: Application, user) -> list[IssuedDocument]:
         application = Application.objects.select_for_update().get(pk=application.pk)
         if not states.APPLICATION.allows(application.state, "issue"):
             raise CaseError(_("Results are issued together once every matter is decided."))
+        early = set(
+            IssuedDocument.objects.filter(task__application=application).values_list(
+                "task_id", flat=True
+            )
+        )
         issued = [
             _record(application, lead, decisions)
             for lead, decisions in _matters(application)
-            if states.outcome(t.state for t in decisions) != "withdrawn"
+            if states.outcome(t.state for t in decisions) != "withdrawn" and lead.pk not in early
         ]
         move(application, states.APPLICATION, "issue", user, issued_at=clocks.now())
         # Enqueued inside this transaction: the database backend writes the task in it, so
@@ -48,6 +54,16 @@ def issue(application: Application, user) -> list[IssuedDocument]:
         # would need transaction.on_commit instead.)
         prepare_results.enqueue(application.pk)
     return list(IssuedDocument.objects.filter(pk__in=[d.pk for d in issued]).order_by("pk"))
+
+
+def issue_early(application: Application, lead: ApplicationMatter) -> IssuedDocument:
+    """The certificate of an approved matter that others of the application wait for,
+    issued at once: a worker prepares it, puts it in the vault and gives it to the waiting
+    matters' material lines. The rest are issued together at the end."""
+    decisions = list(application.matters.filter(matter_id=lead.matter_id))
+    document = _record(application, lead, decisions)
+    prepare_results.enqueue(application.pk)
+    return document
 
 
 def _matters(application: Application) -> list[tuple[ApplicationMatter, list[ApplicationMatter]]]:

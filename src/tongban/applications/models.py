@@ -119,6 +119,8 @@ class ApplicationMatter(models.Model):
     department = models.ForeignKey("catalogue.Department", models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(default=0)
     lead = models.BooleanField(_("lead department"), default=True)
+    # Codes of the matters of this application whose results this one waits for.
+    after = models.JSONField(default=list, blank=True)
     state = models.CharField(
         max_length=12, choices=_choices(states.REVIEW), default=states.REVIEW.initial
     )
@@ -168,6 +170,7 @@ class ApplicationMaterial(models.Model):
         MISSING = "missing", _("missing")
         PROVIDED = "provided", _("provided")
         TOLERATED = "tolerated", _("missing, to be supplied (容缺)")
+        AWAITED = "awaited", _("to be issued by another matter of this application")
 
     application = models.ForeignKey(Application, models.CASCADE, related_name="materials")
     key = models.CharField(max_length=200)
@@ -176,6 +179,8 @@ class ApplicationMaterial(models.Model):
     name_zh = models.CharField(max_length=200)
     principal = models.BooleanField(default=False)
     matter_codes = models.JSONField(default=list)
+    # The matter of this application whose result serves this line, once issued.
+    from_matter = models.CharField(max_length=80, blank=True)
     originals = models.PositiveSmallIntegerField(default=0)
     copies = models.PositiveSmallIntegerField(default=0)
     document = models.ForeignKey(

@@ -28,17 +28,20 @@ APPLICATION = machine(
 )
 
 # One matter of an accepted application, in the inbox of its department's reviewers.
-# While a supplement is owed the clock is paused.
+# While a supplement is owed the clock is paused. A matter that needs the result of another
+# matter of the application waits, its clock not started, until that result is issued.
 REVIEW = machine(
     "review",
     "reviewing",
     {"approved", "refused", "withdrawn"},
     {
+        "wait": ({"reviewing"}, "waiting"),
+        "start": ({"waiting"}, "reviewing"),
         "request_supplement": ({"reviewing"}, "supplement"),
         "supply": ({"supplement"}, "reviewing"),
         "approve": ({"reviewing"}, "approved"),
         "refuse": ({"reviewing", "supplement"}, "refused"),
-        "withdraw": ({"reviewing", "supplement"}, "withdrawn"),
+        "withdraw": ({"reviewing", "supplement", "waiting"}, "withdrawn"),
     },
 )
 
@@ -102,6 +105,7 @@ LABELS = {
     # review tasks
     "reviewing": _("reviewing"),
     "supplement": _("waiting for a supplement"),
+    "waiting": _("waiting for the result of another matter"),
     "approved": _("approved"),
     "refused": _("refused"),
     # deliveries

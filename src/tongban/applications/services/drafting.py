@@ -23,7 +23,7 @@ from ..models import (
     SupplementRequest,
 )
 from ..uploads import StoredFile, UploadRejected, store_upload
-from . import clocks
+from . import clocks, joint
 from .data import clean_data, prefill
 from .errors import CaseError
 
@@ -117,6 +117,7 @@ def start_from_plan(user, version: CatalogueVersion, guide, plan) -> Application
         )
         for item in plan.materials
     )
+    joint.chain(application, {m.code: m.after for m in plan.matters})
     _audit_created(application, user)
     return application
 
@@ -217,7 +218,10 @@ def _material(application: Application, key: str) -> ApplicationMaterial:
 
 
 def _may_upload(application: Application, line: ApplicationMaterial) -> bool:
-    """Drafts take any material; later only what is owed (tolerated or asked for)."""
+    """Drafts take any material but a result of the application itself; later only what
+    is owed (tolerated or asked for)."""
+    if line.from_matter:
+        return False
     if application.state in states.EDITABLE:
         return True
     if application.state not in states.UNDER_REVIEW:
@@ -312,7 +316,11 @@ def remove_document(application: Application, user, key: str) -> None:
 
 def vault_offers(application: Application) -> dict[str, list[Document]]:
     """For each material line still open, the applicant's valid documents of the same kind."""
-    open_lines = [m for m in application.materials.all() if m.evidence and m.document_id is None]
+    open_lines = [
+        m
+        for m in application.materials.all()
+        if m.evidence and m.document_id is None and not m.from_matter
+    ]
     if not open_lines:
         return {}
     kinds = {m.evidence for m in open_lines}

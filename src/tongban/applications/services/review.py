@@ -13,7 +13,7 @@ from tongban.notifications.services import notify
 
 from .. import access, states
 from ..models import Application, ApplicationMaterial, ApplicationMatter, SupplementRequest
-from . import clocks
+from . import clocks, joint
 from .errors import CaseError
 
 
@@ -107,6 +107,7 @@ def _after_decision(task: ApplicationMatter) -> None:
     notify(application.applicant, application,
            _("%(matter)s: the department has decided (%(state)s)."),
            matter=task.matter.name_en, state=task.state)  # fmt: skip
+    joint.settle(application, task.matter_id)
     if not application.matters.exclude(state__in=states.DECIDED).exists():
         move(application, states.APPLICATION, "conclude", None, decided_at=clocks.now())
 

@@ -43,7 +43,7 @@ def precheck(application: Application) -> list[Finding]:
                         field=field.key)
             )  # fmt: skip
     day = clocks.today()
-    for line in application.materials.select_related("document"):
+    for line in application.materials.select_related("document").filter(from_matter=""):
         matters = tuple(line.matter_codes)
         if line.document is None:
             if line.principal:
