@@ -271,6 +271,10 @@ TONGBAN_AUDIENCES = {
 # clocks on the pages, the daily reminders and the statistics all use this one rule
 # (applications.deadlines).
 TONGBAN_DUE_SOON_DAYS = int(os.environ.get("TONGBAN_DUE_SOON_DAYS", "2"))
+# In one application a matter waits for another whose result it asks for as a material
+# (证照联办). With this on, it also waits for the matters its guidance names in `after:`
+# ("comes after these") even when it asks for none of their results (docs/case-rules.md).
+TONGBAN_WAIT_FOR_AFTER = env_bool("TONGBAN_WAIT_FOR_AFTER", False)
 
 # --- security -------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -59,10 +59,11 @@ def start_food_licence(user):
 
 
 def fill_and_upload(application, user, *, leave_out: str | None = None):
-    """Complete the shared data and upload every material except ``leave_out``."""
+    """Complete the shared data and upload every material except ``leave_out`` and those
+    another matter of the application will issue."""
     contact = {"address": "1 Gonghe Road", "phone": "13800138000", "full_name": "Liu Yang"}
     services.save_data(application, user, {**application.data, **contact})
-    for line in application.materials.all():
+    for line in application.materials.filter(from_matter=""):
         if line.key != leave_out:
             services.upload(application, user, line.key, pdf_file(f"{line.key}.pdf"), "x.pdf")
 

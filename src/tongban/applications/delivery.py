@@ -17,7 +17,8 @@ from tongban.notifications.services import notify
 
 from . import access, states
 from .models import Application, Delivery
-from .services import CaseError, clocks
+from .services import clocks
+from .services.errors import CaseError
 
 
 @dataclass(frozen=True)

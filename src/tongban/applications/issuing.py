@@ -17,7 +17,8 @@ from tongban.core.moves import move
 
 from . import access, signing, states
 from .models import Application, ApplicationMatter, IssuedDocument
-from .services import CaseError, clocks
+from .services import clocks
+from .services.errors import CaseError
 from .tasks import prepare_results
 
 
@@ -35,8 +36,16 @@ def issue(application: Application, user) -> list[IssuedDocument]:
         application = Application.objects.select_for_update().get(pk=application.pk)
         if not states.APPLICATION.allows(application.state, "issue"):
             raise CaseError(_("Results are issued together once every matter is decided."))
-        matters = application.matters.select_related("matter").exclude(state="withdrawn")
-        issued = [_record(application, task) for task in matters]
+        early = set(
+            IssuedDocument.objects.filter(task__application=application).values_list(
+                "task_id", flat=True
+            )
+        )
+        issued = [
+            _record(application, lead, decisions)
+            for lead, decisions in _matters(application)
+            if states.outcome(t.state for t in decisions) != "withdrawn" and lead.pk not in early
+        ]
         move(application, states.APPLICATION, "issue", user, issued_at=clocks.now())
         # Enqueued inside this transaction: the database backend writes the task in it, so
         # the task is committed with the issue or not at all, and a worker sees it only
@@ -47,17 +56,39 @@ def issue(application: Application, user) -> list[IssuedDocument]:
     return list(IssuedDocument.objects.filter(pk__in=[d.pk for d in issued]).order_by("pk"))
 
 
-def _record(application: Application, task: ApplicationMatter) -> IssuedDocument:
-    """The issued document of one matter, its file still to be made (``path`` empty)."""
-    approved = task.state == "approved"
+def issue_early(application: Application, lead: ApplicationMatter) -> IssuedDocument:
+    """The certificate of an approved matter that others of the application wait for,
+    issued at once: a worker prepares it, puts it in the vault and gives it to the waiting
+    matters' material lines. The rest are issued together at the end."""
+    decisions = list(application.matters.filter(matter_id=lead.matter_id))
+    document = _record(application, lead, decisions)
+    prepare_results.enqueue(application.pk)
+    return document
+
+
+def _matters(application: Application) -> list[tuple[ApplicationMatter, list[ApplicationMatter]]]:
+    """Each matter's lead task with the tasks of all its departments."""
+    tasks = list(application.matters.select_related("matter"))
+    return [(lead, [t for t in tasks if t.matter_id == lead.matter_id])
+            for lead in tasks if lead.lead]  # fmt: skip
+
+
+def _record(
+    application: Application, task: ApplicationMatter, decisions: list[ApplicationMatter]
+) -> IssuedDocument:
+    """The issued document of one matter, on its lead task, its file still to be made
+    (``path`` empty): a certificate if every department approved, else a decision letter
+    giving each refusing department's reason."""
+    approved = states.outcome(t.state for t in decisions) == "approved"
     kind = IssuedDocument.Kind.CERTIFICATE if approved else IssuedDocument.Kind.REFUSAL
     valid_until = task.result.get("valid_until") if approved else None
+    reasons = "\n".join(t.reason for t in decisions if t.state == "refused")
     return IssuedDocument.objects.create(
         serial=_serial(task, kind),
         kind=kind,
         task=task,
         holder=_holder(application),
-        scope=task.result.get("scope", "") if approved else task.reason,
+        scope=task.result.get("scope", "") if approved else reasons,
         valid_from=clocks.today(),
         valid_until=date.fromisoformat(valid_until) if valid_until else None,
         issued_at=clocks.now(),

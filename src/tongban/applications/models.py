@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongban.catalogue.models import CounterKind
 from tongban.core.bilingual import InLanguage
 from tongban.core.machine import Machine
 
@@ -96,14 +97,30 @@ class Application(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def counter_label(self) -> str:
+        """The accepting counter as the centre calls it."""
+        return (
+            str(CounterKind(self.counter).label)
+            if self.counter in CounterKind.values
+            else self.counter
+        )
+
 
 class ApplicationMatter(models.Model):
-    """A matter applied for: its review task in the department's inbox once accepted."""
+    """A matter applied for: its review task in the department's inbox once accepted.
+
+    A matter with co-implementing departments has one task for each, beside its lead
+    department's; the lead task carries the matter's result (``states.outcome``).
+    """
 
     application = models.ForeignKey(Application, models.CASCADE, related_name="matters")
     matter = models.ForeignKey("catalogue.Matter", models.PROTECT, related_name="+")
     department = models.ForeignKey("catalogue.Department", models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(default=0)
+    lead = models.BooleanField(_("lead department"), default=True)
+    # Codes of the matters of this application whose results this one waits for.
+    after = models.JSONField(default=list, blank=True)
     state = models.CharField(
         max_length=12, choices=_choices(states.REVIEW), default=states.REVIEW.initial
     )
@@ -121,9 +138,11 @@ class ApplicationMatter(models.Model):
     result = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ["order"]
+        ordering = ["order", "-lead", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "matter"], name="one_task_per_matter")
+            models.UniqueConstraint(
+                fields=["application", "matter", "department"], name="one_task_per_department"
+            )
         ]
         # The inboxes read only accepted matters (started_on set); drafts' tasks stay out
         # of these indexes, so a department's tab is a short range scan at any volume.
@@ -151,6 +170,7 @@ class ApplicationMaterial(models.Model):
         MISSING = "missing", _("missing")
         PROVIDED = "provided", _("provided")
         TOLERATED = "tolerated", _("missing, to be supplied (容缺)")
+        AWAITED = "awaited", _("to be issued by another matter of this application")
 
     application = models.ForeignKey(Application, models.CASCADE, related_name="materials")
     key = models.CharField(max_length=200)
@@ -159,6 +179,8 @@ class ApplicationMaterial(models.Model):
     name_zh = models.CharField(max_length=200)
     principal = models.BooleanField(default=False)
     matter_codes = models.JSONField(default=list)
+    # The matter of this application whose result serves this line, once issued.
+    from_matter = models.CharField(max_length=80, blank=True)
     originals = models.PositiveSmallIntegerField(default=0)
     copies = models.PositiveSmallIntegerField(default=0)
     document = models.ForeignKey(

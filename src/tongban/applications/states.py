@@ -4,6 +4,8 @@ Services call ``tongban.core.moves.move`` to change a state; nothing else decide
 allowed. Pure Python, so the stateful property test and the pages read the same table.
 """
 
+from collections.abc import Iterable
+
 from tongban.core.machine import machine
 
 # An application: filled in once, accepted at one window, decided matter by matter,
@@ -26,17 +28,20 @@ APPLICATION = machine(
 )
 
 # One matter of an accepted application, in the inbox of its department's reviewers.
-# While a supplement is owed the clock is paused.
+# While a supplement is owed the clock is paused. A matter that needs the result of another
+# matter of the application waits, its clock not started, until that result is issued.
 REVIEW = machine(
     "review",
     "reviewing",
     {"approved", "refused", "withdrawn"},
     {
+        "wait": ({"reviewing"}, "waiting"),
+        "start": ({"waiting"}, "reviewing"),
         "request_supplement": ({"reviewing"}, "supplement"),
         "supply": ({"supplement"}, "reviewing"),
         "approve": ({"reviewing"}, "approved"),
         "refuse": ({"reviewing", "supplement"}, "refused"),
-        "withdraw": ({"reviewing", "supplement"}, "withdrawn"),
+        "withdraw": ({"reviewing", "supplement", "waiting"}, "withdrawn"),
     },
 )
 
@@ -56,6 +61,16 @@ DELIVERY = machine(
 )
 
 MACHINES = {m.name: m for m in (APPLICATION, REVIEW, DELIVERY)}
+
+
+def outcome(decisions: Iterable[str]) -> str:
+    """What a matter comes to once each of its departments has decided: refused if any
+    refused, approved only if all approved, otherwise withdrawn."""
+    decided = set(decisions)
+    if "refused" in decided:
+        return "refused"
+    return "approved" if decided == {"approved"} else "withdrawn"
+
 
 # States in which an application is still the applicant's to change.
 EDITABLE = {"draft"}
@@ -90,6 +105,7 @@ LABELS = {
     # review tasks
     "reviewing": _("reviewing"),
     "supplement": _("waiting for a supplement"),
+    "waiting": _("waiting for the result of another matter"),
     "approved": _("approved"),
     "refused": _("refused"),
     # deliveries

@@ -20,7 +20,13 @@ from tongban.core.qr import qr_svg
 from tongban.notifications.services import notify
 
 from . import delivery, signing
-from .models import Application, ApplicationMatter, Document, IssuedDocument
+from .models import (
+    Application,
+    ApplicationMaterial,
+    ApplicationMatter,
+    Document,
+    IssuedDocument,
+)
 from .uploads import StoredFile, store_upload
 
 
@@ -45,6 +51,13 @@ def prepare_results(application_id: int) -> int:
         )
         stored += _keep(application, document, pdf)
     return stored
+
+
+def _serve_waiting(application: Application, issued: IssuedDocument, kept: Document) -> None:
+    """The certificate is the material its waiting matters asked for (证照联办)."""
+    application.materials.filter(from_matter=issued.task.matter.code).update(
+        document=kept, status=ApplicationMaterial.Status.PROVIDED, supplied_at=issued.issued_at
+    )
 
 
 def verify_url(serial: str) -> str:
@@ -81,9 +94,13 @@ def _keep(application: Application, document: IssuedDocument, pdf: bytes) -> boo
         if not filled:
             return False
         if document.kind == IssuedDocument.Kind.CERTIFICATE:
-            _add_to_vault(application, document, stored, len(pdf))
+            kept = _add_to_vault(application, document, stored, len(pdf))
+            _serve_waiting(application, document, kept)
         documents = IssuedDocument.objects.filter(task__application=application)
-        if not documents.filter(path="").exists():
+        # A result issued early (others wait for it) does not start the delivery: the
+        # results travel together once the application is issued.
+        issued = Application.objects.get(pk=application.pk).state == "issued"
+        if issued and not documents.filter(path="").exists():
             notify(application.applicant, application,
                    _("The results of %(number)s are issued: %(count)s document(s)."),
                    number=application.number, count=documents.count())  # fmt: skip
@@ -93,10 +110,10 @@ def _keep(application: Application, document: IssuedDocument, pdf: bytes) -> boo
 
 def _add_to_vault(
     application: Application, document: IssuedDocument, stored: StoredFile, size: int
-) -> None:
+) -> Document:
     """The applicant's vault keeps every certificate tongban issued them."""
     matter = document.task.matter
-    Document.objects.create(
+    return Document.objects.create(
         owner=application.applicant,
         evidence="",
         title_en=matter.result_name_en or matter.name_en,

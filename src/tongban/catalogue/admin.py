@@ -156,8 +156,8 @@ class MatterForm(forms.ModelForm):
             "conditions_en", "conditions_zh", "steps_en", "steps_zh", "statutory_days",
             "promised_days", "kind", "audience", "channels", "appointment", "courier_delivery",
             "counter", "on_the_spot", "city_wide", "pre_service", "result_name_en",
-            "result_name_zh", "result_validity_months", "themes", "events", "position",
-            "unverified",
+            "result_name_zh", "result_validity_months", "result_evidence", "themes", "events",
+            "position", "unverified",
         )  # fmt: skip
 
     draft_version: CatalogueVersion | None = None  # set per request by MatterAdmin.get_form

@@ -50,6 +50,7 @@ class FeeOut(Schema):
 class ResultOut(Schema):
     name: Text
     validity_months: int | None
+    evidence: str | None = None
 
 
 class MatterSummary(Schema):

@@ -271,10 +271,16 @@ def _matter(reader: _MatterReader, node: Any, seen: dict, known: Known) -> dict 
     if on_the_spot and kind != Matter.Kind.INSTANT:
         reader.error(node, "on_the_spot", "a matter done on the spot is an instant matter")
     result = node.get("result")
-    if result is not None and reader.record(result, "result", {"name"}, {"validity_months"}):
+    if result is not None and reader.record(
+        result, "result", {"name"}, {"validity_months", "evidence"}
+    ):
+        evidence = result.get("evidence")
+        if evidence is not None and evidence not in known.evidence:
+            reader.error(result, "evidence", f"no evidence type {evidence!r}")
         result = {
             "name": reader.pair(result, "name", required=True),
             "validity_months": reader.integer(result, "validity_months"),
+            "evidence": evidence if evidence in known.evidence else None,
         }
     elif result is not None:
         result = None

@@ -340,6 +340,15 @@ class Matter(Named, models.Model):
     result_validity_months = models.PositiveIntegerField(
         _("validity of the result (months)"), null=True, blank=True
     )
+    result_evidence = models.ForeignKey(
+        EvidenceType,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_by",
+        verbose_name=_("result as evidence"),
+        help_text=_("What the result proves when a later matter asks for it."),
+    )
     themes = models.ManyToManyField(Theme, blank=True, related_name="matters")
     events = models.ManyToManyField(Event, blank=True, related_name="matters")
     unverified = models.JSONField(_("unverified facts"), default=list, blank=True)

@@ -75,7 +75,10 @@ def create_version(
     evidence = dict(EvidenceType.objects.values_list("code", "pk"))
     themes = dict(Theme.objects.values_list("code", "pk"))
     events = dict(Event.objects.values_list("code", "pk"))
-    rows = [_matter_row(version, position, m, departments) for position, m in enumerate(matters)]
+    rows = [
+        _matter_row(version, position, m, departments, evidence)
+        for position, m in enumerate(matters)
+    ]
     Matter.objects.bulk_create(rows, batch_size=500)
     materials, fees, links = [], [], {"co": [], "themes": [], "events": []}
     for row, m in zip(rows, matters, strict=True):
@@ -100,10 +103,14 @@ def create_version(
 
 
 def _matter_row(
-    version: CatalogueVersion, position: int, m: dict, departments: dict[str, Department]
+    version: CatalogueVersion,
+    position: int,
+    m: dict,
+    departments: dict[str, Department],
+    evidence: dict[str, int],
 ) -> Matter:
     department = departments[m["department"]]
-    result = m["result"] or {"name": None, "validity_months": None}
+    result = m["result"] or {"name": None, "validity_months": None, "evidence": None}
     return Matter(
         version=version,
         position=position,
@@ -134,6 +141,7 @@ def _matter_row(
         pre_service=m["pre_service"],
         **_pair_fields("result_name", result["name"]),
         result_validity_months=result["validity_months"],
+        result_evidence_id=evidence[result["evidence"]] if result["evidence"] else None,
         unverified=m["unverified"],
         search_text=matter_search_text(
             m["name"], m["result"], f"{m['code']} {m['basic_code']}", department
@@ -176,7 +184,7 @@ def _items(obj: Any, prefix: str) -> list[dict[str, str]]:
 
 def matters_of(version: CatalogueVersion):
     return (
-        version.matters.select_related("department")
+        version.matters.select_related("department", "result_evidence")
         .prefetch_related(
             Prefetch("materials", queryset=Material.objects.select_related("evidence")),
             "fees",
@@ -196,7 +204,11 @@ def records(version: CatalogueVersion) -> list[dict[str, Any]]:
 def matter_record(m: Matter) -> dict[str, Any]:
     result = None
     if m.result_name_en or m.result_name_zh:
-        result = {"name": pair(m, "result_name"), "validity_months": m.result_validity_months}
+        result = {
+            "name": pair(m, "result_name"),
+            "validity_months": m.result_validity_months,
+            "evidence": m.result_evidence.code if m.result_evidence else None,
+        }
     return {
         "code": m.code,
         "basic_code": m.basic_code,

@@ -147,6 +147,7 @@ class PlannedMatter:
     triggers: list[tuple[str, Any]]  # (question id, answer) that made the rule hold
     order: int
     unverified: bool = False
+    after: list[str] = field(default_factory=list)  # matters it comes after (``after:``)
 
 
 @dataclass
@@ -257,9 +258,10 @@ class Guide:
             if planned is None:
                 chosen[rule.matter] = PlannedMatter(
                     rule.matter, self.matters[rule.matter], [rule.why], triggers, 0,
-                    rule.unverified,
+                    rule.unverified, list(rule.after),
                 )  # fmt: skip
             else:
+                planned.after += [c for c in rule.after if c not in planned.after]
                 planned.why.append(rule.why)
                 planned.unverified = planned.unverified or rule.unverified
                 planned.triggers += [t for t in triggers if t not in planned.triggers]

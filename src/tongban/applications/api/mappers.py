@@ -66,7 +66,8 @@ def materials(application: Application, mine: bool) -> list[dict]:
     return [
         {"key": m.key, "name": text(m), "evidence": m.evidence, "principal": m.principal,
          "matters": m.matter_codes, "originals": m.originals, "copies": m.copies,
-         "status": m.status, "due_on": m.due_on, "document": m.document_id,
+         "status": m.status, "from_matter": m.from_matter, "due_on": m.due_on,
+         "document": m.document_id,
          "reused": m.reused, "supplied_at": m.supplied_at, "requested": m.key in requested,
          "offers": [d.pk for d in offers.get(m.key, [])]}
         for m in application.materials.all()
@@ -77,7 +78,8 @@ def matter(task: ApplicationMatter) -> dict:
     return {
         "task": task.pk, "code": task.matter.code, "name": text(task.matter),
         "department": {"code": task.department.code, "name": text(task.department)},
-        "state": task.state, "started_on": task.started_on, "due_on": task.due_on,
+        "lead": task.lead, "after": task.after, "state": task.state, "started_on": task.started_on,
+        "due_on": task.due_on,
         "clock": clocks.clock(task), "reason": task.reason, "result": task.result,
     }  # fmt: skip
 

@@ -123,6 +123,9 @@ class CaseMaterial(Schema):
     originals: int
     copies: int
     status: str
+    from_matter: str = Field(
+        description="The matter of this application whose result serves this line (awaited)"
+    )
     due_on: date | None = Field(description="When a tolerated material is due")
     document: int | None = Field(description="The vault document serving this line")
     reused: bool
@@ -152,6 +155,8 @@ class CaseMatter(Schema):
     code: str
     name: Text
     department: DepartmentRef
+    lead: bool = Field(description="False for a co-implementing department's task")
+    after: list[str] = Field(description="Matters of this application whose results it waits for")
     state: str
     started_on: date | None
     due_on: date | None

@@ -9,7 +9,7 @@ from tongban.core.moves import move
 from tongban.notifications.services import notify
 
 from .. import access, states
-from ..models import Application, ApplicationMaterial
+from ..models import Application, ApplicationMaterial, ApplicationMatter
 from . import clocks
 from .errors import CaseError
 
@@ -31,7 +31,7 @@ def accept(application: Application, clerk) -> None:
 
 def accept_now(application: Application, clerk) -> None:
     """Accept a locked application: by a clerk, or by the system when every matter is online."""
-    missing = application.materials.filter(principal=True, document__isnull=True)
+    missing = application.materials.filter(principal=True, document__isnull=True, from_matter="")
     if missing.exists():
         raise CaseError(_("A principal material is missing: this application cannot be accepted."))
     day = clocks.today()
@@ -48,16 +48,24 @@ def accept_now(application: Application, clerk) -> None:
         due_on=clocks.supplement_due(day)
     )
     for task in application.matters.select_related("matter"):
-        task.started_on = day
-        task.due_on = workdays.add_working_days(day, task.matter.promised_days)
-        task.due_confirmed = workdays.calendar_confirmed(task.due_on)
-        task.save(update_fields=["started_on", "due_on", "due_confirmed"])
-        for reviewer in access.reviewers(task.department_id):
-            notify(reviewer, application, _("New matter to review: %(number)s, %(matter)s."),
-                   number=application.number, matter=task.matter.name_en)  # fmt: skip
+        if task.after:
+            move(task, states.REVIEW, "wait", None)
+        else:
+            start_clock(task, day)
     notify(application.applicant, application,
            _("Application %(number)s was accepted; the departments are reviewing it."),
            number=application.number)  # fmt: skip
+
+
+def start_clock(task: ApplicationMatter, day) -> None:
+    """The task's time limit runs from ``day``; its department is told."""
+    task.started_on = day
+    task.due_on = workdays.add_working_days(day, task.matter.promised_days)
+    task.due_confirmed = workdays.calendar_confirmed(task.due_on)
+    task.save(update_fields=["started_on", "due_on", "due_confirmed"])
+    for reviewer in access.reviewers(task.department_id):
+        notify(reviewer, task.application, _("New matter to review: %(number)s, %(matter)s."),
+               number=task.application.number, matter=task.matter.name_en)  # fmt: skip
 
 
 def reject(application: Application, clerk, reason: str) -> None:

@@ -2,6 +2,7 @@
 materials uploaded or reused from the vault."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from tongban.audit.services import record
-from tongban.catalogue.models import CatalogueVersion, Channel, Matter, ServiceCentre
+from tongban.catalogue.models import CatalogueVersion, Channel, CounterKind, Matter, ServiceCentre
 from tongban.core.bilingual import prefers_chinese
 from tongban.guidance.services import InvalidSheet, read_sheet
 
@@ -23,7 +24,7 @@ from ..models import (
     SupplementRequest,
 )
 from ..uploads import StoredFile, UploadRejected, store_upload
-from . import clocks
+from . import clocks, joint
 from .data import clean_data, prefill
 from .errors import CaseError
 
@@ -41,6 +42,13 @@ def _centre(version: CatalogueVersion) -> ServiceCentre:
     if centre is None:
         raise CaseError(_("This district has no administrative service centre to apply to."))
     return centre
+
+
+def accepting_counter(counters: Iterable[str]) -> str:
+    """The counter kind that accepts matters of these kinds: their own when they share one,
+    else the comprehensive (one-window) counter, which accepts for every sector."""
+    kinds = set(counters)
+    return kinds.pop() if len(kinds) == 1 else CounterKind.COMPREHENSIVE
 
 
 def _create(user, version: CatalogueVersion, title: dict, counter: str, **fields) -> Application:
@@ -119,20 +127,15 @@ def start_from_plan(user, version: CatalogueVersion, guide, plan) -> Application
         user,
         version,
         scenario.name,
-        planned_matters[0].record["counter"],
+        accepting_counter(m.record["counter"] for m in planned_matters),
         scenario=plan.scenario,
         answers=plan.answers,
         data=prefill(user, {**plan.answers, **scenario.preset}),
     )
-    matters = {m.code: m for m in Matter.objects.filter(version=version)}
+    matters = Matter.objects.filter(version=version).prefetch_related("co_departments")
+    by_code = {m.code: m for m in matters}
     for planned in planned_matters:
-        matter = matters[planned.code]
-        ApplicationMatter.objects.create(
-            application=application,
-            matter=matter,
-            department_id=matter.department_id,
-            order=planned.order,
-        )
+        _add_tasks(application, by_code[planned.code], planned.order)
     ApplicationMaterial.objects.bulk_create(
         ApplicationMaterial(
             application=application,
@@ -148,6 +151,7 @@ def start_from_plan(user, version: CatalogueVersion, guide, plan) -> Application
         for item in plan.materials
         if codes.intersection(item.matters)
     )
+    joint.chain(application, {m.code: m.after for m in plan.matters})
     _audit_created(application, user)
     return application
 
@@ -166,9 +170,7 @@ def start_from_matter(user, matter: Matter) -> Application:
         matter.counter,
         data=prefill(user, {}),
     )
-    ApplicationMatter.objects.create(
-        application=application, matter=matter, department_id=matter.department_id
-    )
+    _add_tasks(application, matter)
     ApplicationMaterial.objects.bulk_create(
         ApplicationMaterial(
             application=application,
@@ -187,13 +189,30 @@ def start_from_matter(user, matter: Matter) -> Application:
     return application
 
 
+def _add_tasks(application: Application, matter: Matter, order: int = 0) -> None:
+    """The matter's review tasks: its lead department's and one for each co-implementing
+    department, reviewed in parallel."""
+    ApplicationMatter.objects.bulk_create(
+        [ApplicationMatter(application=application, matter=matter,
+                           department_id=matter.department_id, order=order)]
+        + [ApplicationMatter(application=application, matter=matter, department=department,
+                             order=order, lead=False)
+           for department in matter.co_departments.all()]
+    )  # fmt: skip
+
+
 def _audit_created(application: Application, user) -> None:
     record(
         "create",
         object_type="applications.application",
         object_id=application.pk,
         object_label=application.number,
-        after={"matters": [t.matter.code for t in application.matters.select_related("matter")]},
+        after={
+            "matters": [
+                t.matter.code
+                for t in application.matters.filter(lead=True).select_related("matter")
+            ]
+        },  # fmt: skip
         actor=user,
     )
 
@@ -246,8 +265,11 @@ def _material(application: Application, key: str) -> ApplicationMaterial:
 
 
 def _may_upload(application: Application, line: ApplicationMaterial) -> bool:
-    """Drafts take any material; later only what is owed: a tolerated one from submission
-    (while the case waits for acceptance too), one asked for during review."""
+    """Drafts take any material but a result of the application itself; later only what
+    is owed: a tolerated one from submission (while the case waits for acceptance too), one
+    asked for during review."""
+    if line.from_matter:
+        return False
     if application.state in states.EDITABLE:
         return True
     owing = states.UNDER_REVIEW | {"submitted"}
@@ -343,7 +365,11 @@ def remove_document(application: Application, user, key: str) -> None:
 
 def vault_offers(application: Application) -> dict[str, list[Document]]:
     """For each material line still open, the applicant's valid documents of the same kind."""
-    open_lines = [m for m in application.materials.all() if m.evidence and m.document_id is None]
+    open_lines = [
+        m
+        for m in application.materials.all()
+        if m.evidence and m.document_id is None and not m.from_matter
+    ]
     if not open_lines:
         return {}
     kinds = {m.evidence for m in open_lines}

@@ -13,7 +13,7 @@ from tongban.notifications.services import notify
 
 from .. import access, states
 from ..models import Application, ApplicationMaterial, ApplicationMatter, SupplementRequest
-from . import clocks
+from . import clocks, joint
 from .errors import CaseError
 
 
@@ -71,7 +71,34 @@ def refuse(task: ApplicationMatter, reviewer, reason: str) -> None:
     close_requests(task, "refused")
     move(task, states.REVIEW, "refuse", reviewer, decided_at=clocks.now(), decided_by=reviewer,
           reason=reason.strip()[:4000])  # fmt: skip
+    _close_matter(task)
     _after_decision(task)
+
+
+def _close_matter(refused: ApplicationMatter) -> None:
+    """One department's refusal decides the matter: the tasks of the other departments on
+    it that are still open are withdrawn, with the refusal as their reason."""
+    others = (
+        ApplicationMatter.objects.select_for_update()
+        .filter(application_id=refused.application_id, matter_id=refused.matter_id)
+        .exclude(pk=refused.pk)
+        .exclude(state__in=states.DECIDED)
+    )
+    for task in others:
+        withdraw_task(task, None, "refused", reason=refused.reason)
+        for reviewer in access.reviewers(task.department_id):
+            notify(reviewer, refused.application,
+                   _("%(number)s, %(matter)s: another department refused this matter; your "
+                     "task is closed."),
+                   number=refused.application.number, matter=refused.matter.name_en)  # fmt: skip
+
+
+def withdraw_task(task: ApplicationMatter, actor, why: str, reason: str = "") -> None:
+    """Close an undecided task without a decision: its requests close, its clock stops."""
+    close_requests(task, why)
+    if task.paused_on:
+        clocks.resume_clock(task)
+    move(task, states.REVIEW, "withdraw", actor, decided_at=clocks.now(), reason=reason)
 
 
 def _after_decision(task: ApplicationMatter) -> None:
@@ -80,6 +107,7 @@ def _after_decision(task: ApplicationMatter) -> None:
     notify(application.applicant, application,
            _("%(matter)s: the department has decided (%(state)s)."),
            matter=task.matter.name_en, state=task.state)  # fmt: skip
+    joint.settle(application, task.matter_id)
     if not application.matters.exclude(state__in=states.DECIDED).exists():
         move(application, states.APPLICATION, "conclude", None, decided_at=clocks.now())
 

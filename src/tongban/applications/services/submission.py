@@ -18,7 +18,7 @@ from .acceptance import accept_now
 from .data import clean_data, fields_for
 from .drafting import require_editable
 from .errors import CaseError
-from .review import close_requests
+from .review import withdraw_task
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def precheck(application: Application) -> list[Finding]:
                         field=field.key)
             )  # fmt: skip
     day = clocks.today()
-    for line in application.materials.select_related("document"):
+    for line in application.materials.select_related("document").filter(from_matter=""):
         matters = tuple(line.matter_codes)
         if line.document is None:
             if line.principal:
@@ -99,10 +99,7 @@ def withdraw(application: Application, user, reason: str = "") -> None:
         application = Application.objects.select_for_update().get(pk=application.pk)
         move(application, states.APPLICATION, "withdraw", user, reason=reason[:2000])
         for task in application.matters.exclude(state__in=states.DECIDED):
-            close_requests(task, "withdrawn")
-            if task.paused_on:
-                clocks.resume_clock(task)
-            move(task, states.REVIEW, "withdraw", user, decided_at=clocks.now())
+            withdraw_task(task, user, "withdrawn")
 
 
 def expire_drafts(moment=None) -> tuple[int, int]:
