@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from tongban.catalogue.queries import result_evidence
 from tongban.core.pdf import render_pdf
 from tongban.core.qr import qr_svg
 from tongban.notifications.services import notify
@@ -94,11 +95,12 @@ def _keep(application: Application, document: IssuedDocument, pdf: bytes) -> boo
 def _add_to_vault(
     application: Application, document: IssuedDocument, stored: StoredFile, size: int
 ) -> None:
-    """The applicant's vault keeps every certificate tongban issued them."""
+    """The applicant's vault keeps every certificate tongban issued them, as evidence of the
+    kind the result is, so later applications are offered it."""
     matter = document.task.matter
     Document.objects.create(
         owner=application.applicant,
-        evidence="",
+        evidence=result_evidence(matter),
         title_en=matter.result_name_en or matter.name_en,
         title_zh=matter.result_name_zh or matter.name_zh,
         name=f"{document.serial}.pdf",

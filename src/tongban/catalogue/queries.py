@@ -1,12 +1,13 @@
 """Reading the published catalogue: the version served, search and filters."""
 
+import re
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
-from .models import CatalogueVersion, Department, Event, Matter, Region, Theme
+from .models import CatalogueVersion, Department, Event, EvidenceType, Matter, Region, Theme
 from .search import SearchIndex, query_terms
 
 
@@ -183,3 +184,14 @@ def browse_lists(version: CatalogueVersion) -> dict:
         .filter(n__gt=0)
         .order_by("pk"),
     }
+
+
+def result_evidence(matter: Matter) -> str:
+    """The evidence type the matter's result is, so a later application can use it: the one
+    named as the result, less a trailing qualifier (营业执照（换发） is a 营业执照); "" when
+    the matter has no result document or no evidence type is so named."""
+    name = re.sub(r"（[^（）]*）$", "", matter.result_name_zh).strip()
+    if not name:
+        return ""
+    found = EvidenceType.objects.filter(name_zh=name).values_list("code", flat=True).first()
+    return found or ""
