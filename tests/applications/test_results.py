@@ -35,9 +35,7 @@ def test_the_vault_offers_an_issued_certificate_to_the_next_application(
                                    evidence="food-licence-certificate")  # fmt: skip
 
     change = services.start_from_matter(applicant, _matter("market-food-licence-change"))
-    assert [d.pk for d in services.vault_offers(change)["food-licence-certificate"]] == [
-        licence.pk
-    ]
+    assert [d.pk for d in services.vault_offers(change)["food-licence-certificate"]] == [licence.pk]
     login("jingan.fresh")
     page = client.get(reverse("applications:detail", args=[change.number]))
     assert f'value="{licence.pk}"' in page.content.decode()
