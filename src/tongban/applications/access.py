@@ -111,10 +111,19 @@ def document_for(user, pk: int) -> Document:
     raise Http404("no such document")
 
 
-def reviewers(department_id: int) -> QuerySet:
-    """The people who review the matters of a department."""
+def reviewers(*department_ids: int) -> QuerySet:
+    """The people who review the matters of these departments."""
     from tongban.accounts.models import User
 
     return User.objects.filter(
-        department_id=department_id, groups__permissions__codename="review_matters"
+        department_id__in=department_ids, groups__permissions__codename="review_matters"
+    ).distinct()
+
+
+def clerks(centre_id: int) -> QuerySet:
+    """The people who work at the counters of a centre."""
+    from tongban.accounts.models import User
+
+    return User.objects.filter(
+        centre_id=centre_id, groups__permissions__codename="work_at_counter"
     ).distinct()
