@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Application, ApplicationMatter, Document
+from .models import Application, ApplicationMatter, Document, IssuedDocument
 
 
 def is_clerk(user) -> bool:
@@ -86,6 +86,28 @@ def task_for(user, pk: int) -> ApplicationMatter:
     if found is None:
         raise Http404("no such review task")
     return found
+
+
+def issued_for(user, serial: str) -> IssuedDocument:
+    """An issued document of an application the user may open."""
+    found = (
+        IssuedDocument.objects.select_related("task__department", "task__matter")
+        .filter(serial=serial, task__application__in=visible_applications(user))
+        .first()
+    )
+    if found is None:
+        raise Http404("no such issued document")
+    return found
+
+
+def may_revoke(user, document: IssuedDocument) -> bool:
+    """The issuing department's reviewers revoke its certificates."""
+    return (
+        document.kind == IssuedDocument.Kind.CERTIFICATE
+        and document.revoked_at is None
+        and is_reviewer(user)
+        and user.department_id == document.task.department_id
+    )
 
 
 def may_see_staff_notes(user, application: Application) -> bool:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tongban.core.bilingual import InLanguage
 from tongban.core.machine import Machine
 
-from . import states
+from . import results, states
 
 
 def _choices(machine: Machine) -> list[tuple[str, str]]:
@@ -247,9 +247,18 @@ class IssuedDocument(models.Model):
     path = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return self.serial
+
+    @property
+    def title(self) -> dict[str, str]:
+        """What the document is called, in both languages."""
+        return results.document_title(self.kind, self.task.matter)
 
     @property
     def ready(self) -> bool:

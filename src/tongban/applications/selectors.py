@@ -117,7 +117,7 @@ def supplements_of(application: Application) -> QuerySet[SupplementRequest]:
 def issued_of(application: Application) -> QuerySet[IssuedDocument]:
     return (
         IssuedDocument.objects.filter(task__application=application)
-        .select_related("task__matter")
+        .select_related("task__matter", "task__department")
         .order_by("pk")
     )
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("staff/applications/<str:number>/issue/", staff_views.issue, name="issue"),
     path("staff/applications/<str:number>/collect/", staff_views.collect, name="collect"),
     path("staff/applications/<str:number>/track/", staff_views.track, name="track"),
+    path("staff/certificates/<str:serial>/revoke/", staff_views.revoke, name="revoke"),
     path("staff/reviews/", staff_views.inbox, name="inbox"),
     path("staff/reviews/<int:pk>/", staff_views.task, name="task"),
     path("staff/reviews/<int:pk>/<slug:action>/", staff_views.task_action, name="task_action"),

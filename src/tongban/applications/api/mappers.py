@@ -114,9 +114,10 @@ def delivery(application: Application, mine: bool) -> dict:
 
 
 def issued(d: IssuedDocument) -> dict:
-    return {"serial": d.serial, "kind": d.kind, "matter": d.task.matter.code,
+    return {"serial": d.serial, "kind": d.kind, "title": d.title, "matter": d.task.matter.code,
             "valid_from": d.valid_from, "valid_until": d.valid_until, "issued_at": d.issued_at,
-            "revoked": d.revoked_at is not None, "ready": d.ready}  # fmt: skip
+            "revoked": d.revoked_at is not None, "revoked_at": d.revoked_at,
+            "ready": d.ready}  # fmt: skip
 
 
 def rating(application: Application) -> dict | None:

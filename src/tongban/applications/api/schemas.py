@@ -201,11 +201,13 @@ class DeliveryOut(Schema):
 class IssuedOut(Schema):
     serial: str
     kind: str
+    title: Text = Field(description="The result's name, or the refusal letter's title")
     matter: str
-    valid_from: date
+    valid_from: date = Field(description="The issue date")
     valid_until: date | None
     issued_at: datetime
     revoked: bool
+    revoked_at: datetime | None
     ready: bool = Field(description="False while the signed PDF is being prepared")
 
 

@@ -154,6 +154,16 @@ def issue(request: HttpRequest, number: str):
 
 
 @router.post(
+    "/certificates/{serial}/revoke",
+    response={200: IssuedOut, **WRITE},
+    summary="Revoke a certificate (its issuing department), with the reason; the holder is told",
+)
+def revoke(request: HttpRequest, serial: str, body: ReasonIn):
+    document = access.issued_for(request.user, serial)
+    return mappers.issued(issuing.revoke(document, request.user, body.reason))
+
+
+@router.post(
     "/applications/{number}/collect",
     response={200: DeliveryOut, **WRITE},
     summary="Hand the results over at the counter against the pickup code",

@@ -52,8 +52,6 @@ def approve(task: ApplicationMatter, reviewer, *, valid_until: date | None = Non
                           "cannot be approved until it is."))  # fmt: skip
     if valid_until and valid_until <= clocks.today():
         raise CaseError(_("The validity must end after today."), "valid_until")
-    if valid_until is None and task.matter.result_validity_months:
-        valid_until = clocks.validity_end(clocks.today(), task.matter.result_validity_months)
     result = {"valid_until": valid_until.isoformat() if valid_until else None,
               "scope": scope.strip()[:1000]}  # fmt: skip
     move(task, states.REVIEW, "approve", reviewer, decided_at=clocks.now(), decided_by=reviewer,
