@@ -21,7 +21,7 @@ from tongban.notifications.services import notify
 
 from . import access, results, signing, states
 from .models import Application, ApplicationMatter, IssuedDocument
-from .services import CaseError, clocks
+from .services import CaseError, clocks, fees
 from .tasks import prepare_results
 
 
@@ -40,6 +40,7 @@ def issue(application: Application, user) -> list[IssuedDocument]:
         application = Application.objects.select_for_update().get(pk=application.pk)
         if not states.APPLICATION.allows(application.state, "issue"):
             raise CaseError(_("Results are issued together once every matter is decided."))
+        fees.require_paid(application)
         matters = application.matters.select_related("matter").exclude(state="withdrawn")
         issued = [d for task in matters if (d := _record(application, task))]
         move(application, states.APPLICATION, "issue", user, issued_at=clocks.now())

@@ -285,3 +285,23 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"delivery of {self.application_id}"
+
+
+class Payment(models.Model):
+    """The fees of a decided application's approved matters, paid before the issue."""
+
+    application = models.OneToOneField(Application, models.CASCADE, related_name="payment")
+    # One line per approved matter with a fee: {"matter", "name": {"en", "zh"}, "amount"}.
+    lines = models.JSONField(default=list)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    state = models.CharField(
+        max_length=8, choices=_choices(states.PAYMENT), default=states.PAYMENT.initial
+    )
+    backend = models.CharField(max_length=20, blank=True)
+    reference = models.CharField(_("payment reference"), max_length=40, blank=True)
+    receipt = models.CharField(_("receipt number"), max_length=24, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"fees of {self.application_id}"

@@ -20,6 +20,7 @@ from .models import (
     ApplicationMatter,
     Delivery,
     IssuedDocument,
+    Payment,
     SupplementRequest,
 )
 from .services import clocks
@@ -124,6 +125,11 @@ def issued_of(application: Application) -> QuerySet[IssuedDocument]:
 
 def delivery_of(application: Application) -> Delivery | None:
     return Delivery.objects.filter(application=application).first()
+
+
+def payment_of(application: Application) -> Payment | None:
+    """The fees billed when the application was decided; None when nothing was due."""
+    return Payment.objects.filter(application=application).first()
 
 
 def centre_applications(centre_id: int, filters: dict, day: date) -> QuerySet[Application]:

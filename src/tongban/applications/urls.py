@@ -19,6 +19,7 @@ urlpatterns = [
     path("applications/<str:number>/withdraw/", views.withdraw, name="withdraw"),
     path("applications/<str:number>/supplements/<int:pk>/", views.answer, name="answer"),
     path("applications/<str:number>/messages/", views.message, name="message"),
+    path("applications/<str:number>/fees/", views.pay, name="pay"),
     path("applications/<str:number>/rating/", views.rate, name="rate"),
     path("applications/<str:number>/issued/<str:serial>.pdf", views.issued_pdf, name="issued"),
     path("documents/<int:pk>/", views.document, name="document"),

@@ -91,7 +91,8 @@ def review(request: HttpRequest, task_id: int):
 )
 def approve(request: HttpRequest, task_id: int, body: ApproveIn):
     task = access.task_for(request.user, task_id)
-    services.approve(task, request.user, valid_until=body.valid_until, scope=body.scope)
+    services.approve(task, request.user, valid_until=body.valid_until, scope=body.scope,
+                     fee=body.fee)  # fmt: skip
     return mappers.review(access.task_for(request.user, task_id))
 
 

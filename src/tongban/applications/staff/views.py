@@ -171,6 +171,7 @@ def _case_context(user, application: Application) -> dict:
         "timeline": _timeline(application),
         "issued": issued,
         "revocable": {d.serial for d in issued if access.may_revoke(user, d)},
+        "payment": selectors.payment_of(application),
         "delivery": parcel,
         "delivery_state": state_label(parcel.state) if parcel else "",
         "events": _events(parcel),
@@ -378,6 +379,7 @@ def _task_context(user, task: ApplicationMatter) -> dict:
         ).select_related("author", "task__matter", "task__department"),
         "supplements": task.supplements.select_related("requested_by"),
         "may_approve": "approve" in allowed,
+        "fees": list(task.matter.fees.all()),
         "may_refuse": "refuse" in allowed,
         "may_supplement": "request_supplement" in allowed,
         "today": clocks.today(),
@@ -404,7 +406,8 @@ def _days(value: str) -> int:
 
 def _approve(task: ApplicationMatter, user, post) -> str:
     valid_until = services.parse_day(post.get("valid_until", ""), "valid_until")
-    services.approve(task, user, valid_until=valid_until, scope=post.get("scope", ""))
+    fee = services.parse_fee(post.get("fee", ""))
+    services.approve(task, user, valid_until=valid_until, scope=post.get("scope", ""), fee=fee)
     return _("Approved. The result is issued with the others once every matter is decided.")
 
 
