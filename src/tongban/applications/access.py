@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Application, ApplicationMatter, Document
+from .models import Application, ApplicationMatter, Document, IssuedDocument
 
 
 def is_clerk(user) -> bool:
@@ -88,6 +88,28 @@ def task_for(user, pk: int) -> ApplicationMatter:
     return found
 
 
+def issued_for(user, serial: str) -> IssuedDocument:
+    """An issued document of an application the user may open."""
+    found = (
+        IssuedDocument.objects.select_related("task__department", "task__matter")
+        .filter(serial=serial, task__application__in=visible_applications(user))
+        .first()
+    )
+    if found is None:
+        raise Http404("no such issued document")
+    return found
+
+
+def may_revoke(user, document: IssuedDocument) -> bool:
+    """The issuing department's reviewers revoke its certificates."""
+    return (
+        document.kind == IssuedDocument.Kind.CERTIFICATE
+        and document.revoked_at is None
+        and is_reviewer(user)
+        and user.department_id == document.task.department_id
+    )
+
+
 def may_see_staff_notes(user, application: Application) -> bool:
     return not is_applicant(user) and visible_applications(user).filter(pk=application.pk).exists()
 
@@ -111,10 +133,19 @@ def document_for(user, pk: int) -> Document:
     raise Http404("no such document")
 
 
-def reviewers(department_id: int) -> QuerySet:
-    """The people who review the matters of a department."""
+def reviewers(*department_ids: int) -> QuerySet:
+    """The people who review the matters of these departments."""
     from tongban.accounts.models import User
 
     return User.objects.filter(
-        department_id=department_id, groups__permissions__codename="review_matters"
+        department_id__in=department_ids, groups__permissions__codename="review_matters"
+    ).distinct()
+
+
+def clerks(centre_id: int) -> QuerySet:
+    """The people who work at the counters of a centre."""
+    from tongban.accounts.models import User
+
+    return User.objects.filter(
+        centre_id=centre_id, groups__permissions__codename="work_at_counter"
     ).distinct()

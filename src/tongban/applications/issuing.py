@@ -1,8 +1,10 @@
 """Unified issue (统一出证): every result of an application issued together, signed, verifiable.
 
-Each approved matter gets a certificate PDF, each refused one a decision letter. Issuing
-records them at once, with their serials; a worker then makes their signed PDFs
-(``tasks.prepare_results``), and until it has, a document is "being prepared".
+Each approved matter whose catalogue entry names a result gets a certificate PDF, each
+refused one a decision letter titled for its type (``results``); an approved matter without
+a result gets none. Issuing records them at once, with their serials; a worker then makes
+their signed PDFs (``tasks.prepare_results``), and until it has, a document is "being
+prepared". A certificate is valid from its issue date; its department may revoke it.
 """
 
 import hashlib
@@ -13,11 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from tongban.audit.services import record
 from tongban.core.moves import move
+from tongban.notifications.services import notify
 
-from . import access, signing, states
+from . import access, results, signing, states
 from .models import Application, ApplicationMatter, IssuedDocument
-from .services import clocks
+from .services import clocks, fees
 from .services.errors import CaseError
 from .tasks import prepare_results
 
@@ -30,23 +34,32 @@ def _serial(task: ApplicationMatter, kind: str) -> str:
 
 def issue(application: Application, user) -> list[IssuedDocument]:
     """Issue every result of a decided application at once; the documents as they stand
-    after the commit (ready, or still being prepared). Delivery starts when all are ready."""
+    after the commit (ready, or still being prepared). Delivery starts when all are ready;
+    an application whose matters issue no document is completed at once."""
     access.require(access.is_centre_staff(user, application))
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if not states.APPLICATION.allows(application.state, "issue"):
             raise CaseError(_("Results are issued together once every matter is decided."))
+        fees.require_paid(application)
         early = set(
             IssuedDocument.objects.filter(task__application=application).values_list(
                 "task_id", flat=True
             )
         )
         issued = [
-            _record(application, lead, decisions)
+            document
             for lead, decisions in _matters(application)
             if states.outcome(t.state for t in decisions) != "withdrawn" and lead.pk not in early
+            if (document := _record(application, lead, decisions))
         ]
         move(application, states.APPLICATION, "issue", user, issued_at=clocks.now())
+        if not issued and not early:
+            move(application, states.APPLICATION, "complete", user)
+            notify(application.applicant, application,
+                   _("%(number)s is decided; its matters issue no document to collect."),
+                   number=application.number)  # fmt: skip
+            return []
         # Enqueued inside this transaction: the database backend writes the task in it, so
         # the task is committed with the issue or not at all, and a worker sees it only
         # after the commit (an outbox). The slow rendering and signing then run on the
@@ -56,13 +69,15 @@ def issue(application: Application, user) -> list[IssuedDocument]:
     return list(IssuedDocument.objects.filter(pk__in=[d.pk for d in issued]).order_by("pk"))
 
 
-def issue_early(application: Application, lead: ApplicationMatter) -> IssuedDocument:
+def issue_early(application: Application, lead: ApplicationMatter) -> IssuedDocument | None:
     """The certificate of an approved matter that others of the application wait for,
     issued at once: a worker prepares it, puts it in the vault and gives it to the waiting
-    matters' material lines. The rest are issued together at the end."""
+    matters' material lines. The rest are issued together at the end. None when the matter
+    has no result document."""
     decisions = list(application.matters.filter(matter_id=lead.matter_id))
     document = _record(application, lead, decisions)
-    prepare_results.enqueue(application.pk)
+    if document:
+        prepare_results.enqueue(application.pk)
     return document
 
 
@@ -75,26 +90,37 @@ def _matters(application: Application) -> list[tuple[ApplicationMatter, list[App
 
 def _record(
     application: Application, task: ApplicationMatter, decisions: list[ApplicationMatter]
-) -> IssuedDocument:
+) -> IssuedDocument | None:
     """The issued document of one matter, on its lead task, its file still to be made
-    (``path`` empty): a certificate if every department approved, else a decision letter
-    giving each refusing department's reason."""
+    (``path`` empty): a certificate if every department approved and the matter has a
+    result document (else None), a decision letter giving each refusing department's
+    reason if one refused."""
     approved = states.outcome(t.state for t in decisions) == "approved"
+    if approved and not results.issues_certificate(task.matter):
+        return None
     kind = IssuedDocument.Kind.CERTIFICATE if approved else IssuedDocument.Kind.REFUSAL
-    valid_until = task.result.get("valid_until") if approved else None
     reasons = "\n".join(t.reason for t in decisions if t.state == "refused")
+    day = clocks.today()
     return IssuedDocument.objects.create(
         serial=_serial(task, kind),
         kind=kind,
         task=task,
         holder=_holder(application),
         scope=task.result.get("scope", "") if approved else reasons,
-        valid_from=clocks.today(),
-        valid_until=date.fromisoformat(valid_until) if valid_until else None,
+        valid_from=day,
+        valid_until=_valid_until(task, day) if approved else None,
         issued_at=clocks.now(),
         path="",
         sha256="",
     )
+
+
+def _valid_until(task: ApplicationMatter, issued_on: date) -> date | None:
+    """The end the reviewer set, else the matter's usual validity counted from the issue."""
+    if task.result.get("valid_until"):
+        return date.fromisoformat(task.result["valid_until"])
+    months = task.matter.result_validity_months
+    return clocks.validity_end(issued_on, months) if months else None
 
 
 def _holder(application: Application) -> str:
@@ -136,10 +162,7 @@ def check_serial(serial: str) -> dict | None:
         "expired": expired,
         "revoked": found.revoked_at is not None,
         "holder": found.holder,
-        "matter": {
-            "en": matter.result_name_en or matter.name_en,
-            "zh": matter.result_name_zh or matter.name_zh,
-        },
+        "matter": results.document_title(found.kind, matter),
         "department": {"en": found.task.department.name_en, "zh": found.task.department.name_zh},
         "scope": found.scope if found.kind == "certificate" else "",
         "valid_from": found.valid_from,
@@ -148,6 +171,38 @@ def check_serial(serial: str) -> dict | None:
         "ready": found.ready,
         "sha256": found.sha256,
     }
+
+
+def revoke(document: IssuedDocument, user, reason: str) -> IssuedDocument:
+    """The issuing department revokes a certificate, giving its reason; audited, and the
+    holder is told. The verify page and API then call it revoked."""
+    access.require(access.is_reviewer(user) and user.department_id == document.task.department_id)
+    reason = reason.strip()
+    if not reason:
+        raise CaseError(_("Give the reason and legal ground of the revocation."), "reason")
+    with transaction.atomic():
+        document = (
+            IssuedDocument.objects.select_for_update()
+            .select_related("task__application__applicant", "task__matter")
+            .get(pk=document.pk)
+        )
+        if document.kind != IssuedDocument.Kind.CERTIFICATE:
+            raise CaseError(_("Only a certificate can be revoked."))
+        if document.revoked_at is not None:
+            raise CaseError(_("This certificate is already revoked."))
+        document.revoked_at, document.revoked_by = clocks.now(), user
+        document.revoked_reason = reason[:4000]
+        document.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+        record("update", object_type="applications.issueddocument", object_id=document.pk,
+               object_label=document.serial, before={"revoked_at": None},
+               after={"revoked_at": document.revoked_at.isoformat(timespec="seconds"),
+                      "revoked_reason": document.revoked_reason}, actor=user)  # fmt: skip
+        application = document.task.application
+        notify(application.applicant, application,
+               _("Your certificate %(serial)s (%(matter)s) is revoked: %(reason)s"),
+               serial=document.serial, matter=document.task.matter.name_en,
+               reason=reason[:150])  # fmt: skip
+    return document
 
 
 def check_file(pdf: bytes) -> dict:

@@ -11,7 +11,7 @@ from tongban.catalogue.models import CounterKind
 from tongban.core.bilingual import InLanguage
 from tongban.core.machine import Machine
 
-from . import states
+from . import results, states
 
 
 def _choices(machine: Machine) -> list[tuple[str, str]]:
@@ -269,9 +269,18 @@ class IssuedDocument(models.Model):
     path = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return self.serial
+
+    @property
+    def title(self) -> dict[str, str]:
+        """What the document is called, in both languages."""
+        return results.document_title(self.kind, self.task.matter)
 
     @property
     def ready(self) -> bool:
@@ -298,3 +307,23 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"delivery of {self.application_id}"
+
+
+class Payment(models.Model):
+    """The fees of a decided application's approved matters, paid before the issue."""
+
+    application = models.OneToOneField(Application, models.CASCADE, related_name="payment")
+    # One line per approved matter with a fee: {"matter", "name": {"en", "zh"}, "amount"}.
+    lines = models.JSONField(default=list)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    state = models.CharField(
+        max_length=8, choices=_choices(states.PAYMENT), default=states.PAYMENT.initial
+    )
+    backend = models.CharField(max_length=20, blank=True)
+    reference = models.CharField(_("payment reference"), max_length=40, blank=True)
+    receipt = models.CharField(_("receipt number"), max_length=24, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"fees of {self.application_id}"

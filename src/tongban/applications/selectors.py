@@ -20,6 +20,7 @@ from .models import (
     ApplicationMatter,
     Delivery,
     IssuedDocument,
+    Payment,
     SupplementRequest,
 )
 from .services import clocks
@@ -117,13 +118,18 @@ def supplements_of(application: Application) -> QuerySet[SupplementRequest]:
 def issued_of(application: Application) -> QuerySet[IssuedDocument]:
     return (
         IssuedDocument.objects.filter(task__application=application)
-        .select_related("task__matter")
+        .select_related("task__matter", "task__department")
         .order_by("pk")
     )
 
 
 def delivery_of(application: Application) -> Delivery | None:
     return Delivery.objects.filter(application=application).first()
+
+
+def payment_of(application: Application) -> Payment | None:
+    """The fees billed when the application was decided; None when nothing was due."""
+    return Payment.objects.filter(application=application).first()
 
 
 def centre_applications(centre_id: int, filters: dict, day: date) -> QuerySet[Application]:

@@ -60,7 +60,10 @@ DELIVERY = machine(
     },
 )
 
-MACHINES = {m.name: m for m in (APPLICATION, REVIEW, DELIVERY)}
+# The fees of a decided application: due until the applicant pays, before the issue.
+PAYMENT = machine("payment", "due", {"paid"}, {"pay": ({"due"}, "paid")})
+
+MACHINES = {m.name: m for m in (APPLICATION, REVIEW, DELIVERY, PAYMENT)}
 
 
 def outcome(decisions: Iterable[str]) -> str:
@@ -89,7 +92,7 @@ def _(text: str) -> str:
     return text
 
 
-# What each state is called on the pages, in English; the codes of the three machines do
+# What each state is called on the pages, in English; the codes of the four machines do
 # not clash ("withdrawn" means the same for an application and a matter).
 LABELS = {
     # applications
@@ -116,4 +119,7 @@ LABELS = {
     "in_transit": _("in transit"),
     "delivered": _("delivered"),
     "returned": _("returned to the centre"),
+    # payments
+    "due": _("to be paid"),
+    "paid": _("paid"),
 }

@@ -42,7 +42,7 @@ def prepare_results(application_id: int) -> int:
     application = Application.objects.select_related("applicant").get(pk=application_id)
     pending = IssuedDocument.objects.filter(task__application=application, path="")
     stored = 0
-    for document in pending.select_related("task__matter", "task__department"):
+    for document in pending.select_related("task__matter__result_evidence", "task__department"):
         pdf = signing.sign_pdf(
             _render(application, document.task, document),
             reason=f"{document.kind} {document.serial}",
@@ -111,11 +111,12 @@ def _keep(application: Application, document: IssuedDocument, pdf: bytes) -> boo
 def _add_to_vault(
     application: Application, document: IssuedDocument, stored: StoredFile, size: int
 ) -> Document:
-    """The applicant's vault keeps every certificate tongban issued them."""
+    """The applicant's vault keeps every certificate tongban issued them, as evidence of the
+    kind the result is, so later applications are offered it."""
     matter = document.task.matter
     return Document.objects.create(
         owner=application.applicant,
-        evidence="",
+        evidence=matter.result_evidence.code if matter.result_evidence else "",
         title_en=matter.result_name_en or matter.name_en,
         title_zh=matter.result_name_zh or matter.name_zh,
         name=f"{document.serial}.pdf",

@@ -22,7 +22,7 @@ from tongban.guidance.services import GuidanceUnavailable
 from tongban.notifications.models import Notification
 from tongban.notifications.services import mark_all_read
 
-from . import access, issuing, selectors, services, signing
+from . import access, issuing, payments, selectors, services, signing
 from .models import Application, Document, IssuedDocument, Note
 from .services import CaseError, clocks
 from .uploads import stored_file_response
@@ -106,6 +106,7 @@ def _context(application: Application, errors: dict | None = None, data: dict | 
         "requested_keys": {k for r in open_requests for k in r.material_keys},
         "notes": application.notes.filter(kind=Note.Kind.MESSAGE).select_related("author"),
         "issued": selectors.issued_of(application),
+        "payment": selectors.payment_of(application),
         "delivery": getattr(application, "delivery", None),
         "post_offered": services.post_offered(application),
         "supplement_days": settings.TONGBAN_SUPPLEMENT_DAYS,
@@ -248,6 +249,15 @@ def message(request: HttpRequest, number: str) -> HttpResponse:
         services.add_note(application, request.user, Note.Kind.MESSAGE, post.get("body", ""))
 
     return _act(request, number, "messages", write)
+
+
+@login_required
+@require_POST
+def pay(request: HttpRequest, number: str) -> HttpResponse:
+    def pay_it(application, post):
+        payments.pay(application, request.user)
+
+    return _act(request, number, "fees", pay_it, _("Paid. Your receipt is below."))
 
 
 @login_required

@@ -186,6 +186,13 @@ class Known:
     events: set[str] = field(default_factory=set)
 
 
+def named_evidence(result_name_zh: str, evidence: dict[str, dict]) -> str | None:
+    """The evidence type a result is when its file names none: the one named like the
+    result, less a trailing qualifier (营业执照（换发） is a 营业执照)."""
+    name = re.sub(r"（[^（）]*）$", "", result_name_zh or "").strip()
+    return next((code for code, e in evidence.items() if name and e["name"]["zh"] == name), None)
+
+
 def _fees(reader: _MatterReader, node: Mapping) -> list[dict]:
     value = node.get("fees", [])
     if not isinstance(value, list):
@@ -277,8 +284,11 @@ def _matter(reader: _MatterReader, node: Any, seen: dict, known: Known) -> dict 
         evidence = result.get("evidence")
         if evidence is not None and evidence not in known.evidence:
             reader.error(result, "evidence", f"no evidence type {evidence!r}")
+        name = reader.pair(result, "name", required=True)
+        if evidence is None:
+            evidence = named_evidence(name["zh"], known.evidence)
         result = {
-            "name": reader.pair(result, "name", required=True),
+            "name": name,
             "validity_months": reader.integer(result, "validity_months"),
             "evidence": evidence if evidence in known.evidence else None,
         }

@@ -17,7 +17,7 @@ from tongban.notifications.services import mark_all_read
 from tongban.problems import problem
 from tongban.schemas import Problem
 
-from .. import access, selectors, services
+from .. import access, payments, selectors, services
 from ..models import Document, Note
 from ..services import CaseError
 from ..uploads import stored_file_response
@@ -38,6 +38,7 @@ from .schemas import (
     DataProblem,
     DeliveryIn,
     DeliveryOut,
+    FeesOut,
     Finding,
     NoteOut,
     NotificationOut,
@@ -232,6 +233,17 @@ def add_message(request: HttpRequest, number: str, body: BodyIn):
     application = access.application_for(request.user, number)
     note = services.add_note(application, request.user, Note.Kind.MESSAGE, body.body)
     return Status(201, mappers.note(note))
+
+
+@router.post(
+    "/applications/{number}/pay",
+    response={200: FeesOut, **WRITE},
+    summary="Pay the fees due (demo payment backend); returns the receipt",
+)
+def pay(request: HttpRequest, number: str):
+    application = access.own_application(request.user, number)
+    payments.pay(application, request.user)
+    return mappers.fees(selectors.payment_of(application))
 
 
 @router.post(

@@ -9,6 +9,7 @@ from ..models import (
     ApplicationMatter,
     IssuedDocument,
     Note,
+    Payment,
     SupplementRequest,
 )
 from ..services import clocks
@@ -40,6 +41,7 @@ def detail(application: Application, user) -> dict:
         "supplements": [supplement(s) for s in selectors.supplements_of(application)],
         "messages": notes(application, user),
         "delivery": delivery(application, mine),
+        "fees": fees(selectors.payment_of(application)),
         "issued": [issued(d) for d in selectors.issued_of(application)],
         "rating": rating(application),
         "timeline": [{**m, "matter": m["matter"] and m["matter"].code}
@@ -118,9 +120,20 @@ def delivery(application: Application, mine: bool) -> dict:
 
 
 def issued(d: IssuedDocument) -> dict:
-    return {"serial": d.serial, "kind": d.kind, "matter": d.task.matter.code,
+    return {"serial": d.serial, "kind": d.kind, "title": d.title, "matter": d.task.matter.code,
             "valid_from": d.valid_from, "valid_until": d.valid_until, "issued_at": d.issued_at,
-            "revoked": d.revoked_at is not None, "ready": d.ready}  # fmt: skip
+            "revoked": d.revoked_at is not None, "revoked_at": d.revoked_at,
+            "ready": d.ready}  # fmt: skip
+
+
+def fees(payment: Payment | None) -> dict | None:
+    if payment is None:
+        return None
+    return {"amount": payment.amount, "state": payment.state,
+            "lines": [{"matter": x["matter"], "name": x["name"],
+                       "amount": x["amount"]} for x in payment.lines],
+            "receipt": payment.receipt, "reference": payment.reference,
+            "paid_at": payment.paid_at}  # fmt: skip
 
 
 def rating(application: Application) -> dict | None:
@@ -141,6 +154,9 @@ def actions(application: Application, user) -> list[str]:
         "issuer": access.is_centre_staff(user, application),
     }
     found = ["edit"] if roles["applicant"] and application.state in states.EDITABLE else []
+    payment = selectors.payment_of(application)
+    if roles["applicant"] and payment and payment.state == states.PAYMENT.initial:
+        found.append("pay")
     moves = states.APPLICATION.allowed(application.state)
     return found + [m for m in moves if roles.get(_ACTORS.get(m, ""), False)]
 

@@ -1,6 +1,7 @@
 """The API's request and response schemas, its problems and its page of results."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
@@ -207,12 +208,29 @@ class DeliveryOut(Schema):
 class IssuedOut(Schema):
     serial: str
     kind: str
+    title: Text = Field(description="The result's name, or the refusal letter's title")
     matter: str
-    valid_from: date
+    valid_from: date = Field(description="The issue date")
     valid_until: date | None
     issued_at: datetime
     revoked: bool
+    revoked_at: datetime | None
     ready: bool = Field(description="False while the signed PDF is being prepared")
+
+
+class FeeLine(Schema):
+    matter: str
+    name: Text
+    amount: Decimal
+
+
+class FeesOut(Schema):
+    amount: Decimal = Field(description="Yuan due for the approved matters")
+    state: str = Field(description="due or paid; results are issued once paid")
+    lines: list[FeeLine]
+    receipt: str
+    reference: str
+    paid_at: datetime | None
 
 
 class Rating(Schema):
@@ -244,6 +262,7 @@ class ApplicationDetail(Summary):
     supplements: list[Supplement]
     messages: list[NoteOut] = Field(description="Applicants see messages; staff all notes")
     delivery: DeliveryOut
+    fees: FeesOut | None = Field(description="Null when nothing is due")
     issued: list[IssuedOut]
     rating: Rating | None
     timeline: list[Move]
@@ -354,6 +373,10 @@ class ReviewDetail(ReviewOut):
 class ApproveIn(Schema):
     valid_until: date | None = None
     scope: str = ""
+    fee: Decimal | None = Field(
+        None, ge=0, description="Yuan due; needed when the catalogue lists several fees or a "
+        "varying amount, else the catalogue's",
+    )  # fmt: skip
 
 
 class SupplementIn(Schema):

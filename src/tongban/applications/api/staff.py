@@ -91,7 +91,8 @@ def review(request: HttpRequest, task_id: int):
 )
 def approve(request: HttpRequest, task_id: int, body: ApproveIn):
     task = access.task_for(request.user, task_id)
-    services.approve(task, request.user, valid_until=body.valid_until, scope=body.scope)
+    services.approve(task, request.user, valid_until=body.valid_until, scope=body.scope,
+                     fee=body.fee)  # fmt: skip
     return mappers.review(access.task_for(request.user, task_id))
 
 
@@ -151,6 +152,16 @@ def issue(request: HttpRequest, number: str):
     application = access.application_for(request.user, number)
     issuing.issue(application, request.user)
     return [mappers.issued(d) for d in selectors.issued_of(application)]
+
+
+@router.post(
+    "/certificates/{serial}/revoke",
+    response={200: IssuedOut, **WRITE},
+    summary="Revoke a certificate (its issuing department), with the reason; the holder is told",
+)
+def revoke(request: HttpRequest, serial: str, body: ReasonIn):
+    document = access.issued_for(request.user, serial)
+    return mappers.issued(issuing.revoke(document, request.user, body.reason))
 
 
 @router.post(

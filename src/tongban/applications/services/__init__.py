@@ -23,6 +23,7 @@ from .drafting import (
     vault_offers,
 )
 from .errors import CaseError, parse_day
+from .fees import parse_fee
 from .notes import add_note
 from .rating import rate
 from .review import answer_supplement, approve, overdue_tolerated, refuse, request_supplement
@@ -44,6 +45,7 @@ __all__ = [
     "may_accept",
     "overdue_tolerated",
     "parse_day",
+    "parse_fee",
     "post_offered",
     "precheck",
     "rate",

@@ -21,6 +21,7 @@ from ..models import (
     ApplicationMaterial,
     ApplicationMatter,
     Document,
+    IssuedDocument,
     SupplementRequest,
 )
 from ..uploads import StoredFile, UploadRejected, store_upload
@@ -364,7 +365,8 @@ def remove_document(application: Application, user, key: str) -> None:
 
 
 def vault_offers(application: Application) -> dict[str, list[Document]]:
-    """For each material line still open, the applicant's valid documents of the same kind."""
+    """For each material line still open, the applicant's valid documents of the same kind
+    (not a certificate since revoked)."""
     open_lines = [
         m
         for m in application.materials.all()
@@ -373,7 +375,10 @@ def vault_offers(application: Application) -> dict[str, list[Document]]:
     if not open_lines:
         return {}
     kinds = {m.evidence for m in open_lines}
-    documents = Document.objects.filter(owner_id=application.applicant_id, evidence__in=kinds)
+    revoked = IssuedDocument.objects.filter(revoked_at__isnull=False).values("sha256")
+    documents = Document.objects.filter(
+        owner_id=application.applicant_id, evidence__in=kinds
+    ).exclude(origin=Document.Origin.ISSUED, sha256__in=revoked)
     day = clocks.today()
     offers: dict[str, list[Document]] = {}
     for document in documents:

@@ -18,7 +18,7 @@ from tongban.core.moves import move
 from tongban.notifications.services import notify
 
 from .. import issuing, states
-from ..models import Application, ApplicationMaterial, ApplicationMatter, IssuedDocument
+from ..models import Application, ApplicationMaterial, ApplicationMatter
 from . import clocks
 from .acceptance import start_clock
 
@@ -63,16 +63,18 @@ def settle(application: Application, matter_id: int) -> None:
         _give_up(application, tasks, decided[0])
         return
     issuing.issue_early(application, next(t for t in decided if t.lead))
-    issued = set(
-        IssuedDocument.objects.filter(
-            task__application=application, kind=IssuedDocument.Kind.CERTIFICATE
-        ).values_list("task__matter__code", flat=True)
-    )
+    # An approved matter's result was issued at its approval (if it has one).
+    codes = {t.matter.code for t in tasks}
+    granted = {c for c in codes if _outcome(tasks, c) == "approved"}
     day = clocks.today()
     for task in waiting:
-        if set(task.after) <= issued:
+        if set(task.after) <= granted:
             move(task, states.REVIEW, "start", None)
             start_clock(task, day)
+
+
+def _outcome(tasks: list[ApplicationMatter], code: str) -> str:
+    return states.outcome(t.state for t in tasks if t.matter.code == code)
 
 
 def _give_up(application: Application, tasks: list[ApplicationMatter], failed) -> None:

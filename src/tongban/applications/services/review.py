@@ -2,6 +2,7 @@
 (the clock pauses), and the application is decided when the last matter is."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -13,7 +14,7 @@ from tongban.notifications.services import notify
 
 from .. import access, states
 from ..models import Application, ApplicationMaterial, ApplicationMatter, SupplementRequest
-from . import clocks, joint
+from . import clocks, fees, joint
 from .errors import CaseError
 
 
@@ -45,17 +46,19 @@ def overdue_tolerated(
 
 @transaction.atomic
 def approve(task: ApplicationMatter, reviewer, *, valid_until: date | None = None,
-            scope: str = "") -> None:  # fmt: skip
+            scope: str = "", fee: Decimal | None = None) -> None:  # fmt: skip
+    """Approve the matter; ``fee`` is the fee assessed, by the lead department, when the
+    catalogue lists one (a co-implementing department's approval assesses none)."""
     task = _reviewing(task, reviewer)
     if overdue_tolerated(task):
         raise CaseError(_("A tolerated material was not supplied by its due date: this matter "
                           "cannot be approved until it is."))  # fmt: skip
     if valid_until and valid_until <= clocks.today():
         raise CaseError(_("The validity must end after today."), "valid_until")
-    if valid_until is None and task.matter.result_validity_months:
-        valid_until = clocks.validity_end(clocks.today(), task.matter.result_validity_months)
+    due = fees.assess(task.matter, fee) if task.lead else None
     result = {"valid_until": valid_until.isoformat() if valid_until else None,
-              "scope": scope.strip()[:1000]}  # fmt: skip
+              "scope": scope.strip()[:1000],
+              "fee": str(due) if due is not None else None}  # fmt: skip
     move(task, states.REVIEW, "approve", reviewer, decided_at=clocks.now(), decided_by=reviewer,
           result=result)  # fmt: skip
     _after_decision(task)
@@ -110,6 +113,7 @@ def _after_decision(task: ApplicationMatter) -> None:
     joint.settle(application, task.matter_id)
     if not application.matters.exclude(state__in=states.DECIDED).exists():
         move(application, states.APPLICATION, "conclude", None, decided_at=clocks.now())
+        fees.bill(application)
 
 
 @transaction.atomic

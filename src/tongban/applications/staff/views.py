@@ -156,6 +156,7 @@ def _case_context(user, application: Application) -> dict:
     tasks = list(application.matters.select_related("matter", "department", "decided_by"))
     parcel = selectors.delivery_of(application)
     centre_staff = access.is_centre_staff(user, application)
+    issued = list(selectors.issued_of(application))
     return {
         "application": application,
         "state": state_label(application.state),
@@ -168,7 +169,9 @@ def _case_context(user, application: Application) -> dict:
         "supplements": selectors.supplements_of(application),
         "notes": application.notes.select_related("author", "task__matter", "task__department"),
         "timeline": _timeline(application),
-        "issued": selectors.issued_of(application),
+        "issued": issued,
+        "revocable": {d.serial for d in issued if access.may_revoke(user, d)},
+        "payment": selectors.payment_of(application),
         "delivery": parcel,
         "delivery_state": state_label(parcel.state) if parcel else "",
         "events": _events(parcel),
@@ -270,9 +273,24 @@ def issue(request: HttpRequest, number: str) -> HttpResponse:
 
     def run() -> str:
         issued = issuing.issue(application, request.user)
+        if not issued:
+            return _("Its matters issue no document: the application is completed.")
         return _("Issued %(count)s document(s); the delivery has started.") % {"count": len(issued)}
 
     return _act(request, number, "issue", run)
+
+
+@staff_page
+@only("POST")
+def revoke(request: HttpRequest, serial: str) -> HttpResponse:
+    document = access.issued_for(request.user, serial)
+    number = document.task.application.number
+
+    def run() -> str:
+        issuing.revoke(document, request.user, request.POST.get("reason", ""))
+        return _("Certificate %(serial)s is revoked; the holder is told.") % {"serial": serial}
+
+    return _act(request, number, "revoke", run)
 
 
 @staff_page
@@ -361,6 +379,7 @@ def _task_context(user, task: ApplicationMatter) -> dict:
         ).select_related("author", "task__matter", "task__department"),
         "supplements": task.supplements.select_related("requested_by"),
         "may_approve": "approve" in allowed,
+        "fees": list(task.matter.fees.all()) if task.lead else [],
         "may_refuse": "refuse" in allowed,
         "may_supplement": "request_supplement" in allowed,
         "today": clocks.today(),
@@ -387,7 +406,8 @@ def _days(value: str) -> int:
 
 def _approve(task: ApplicationMatter, user, post) -> str:
     valid_until = services.parse_day(post.get("valid_until", ""), "valid_until")
-    services.approve(task, user, valid_until=valid_until, scope=post.get("scope", ""))
+    fee = services.parse_fee(post.get("fee", ""))
+    services.approve(task, user, valid_until=valid_until, scope=post.get("scope", ""), fee=fee)
     return _("Approved. The result is issued with the others once every matter is decided.")
 
 
