@@ -9,6 +9,7 @@ from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from .accounts.api import router as accounts_router
 from .applications.api import case_problem
 from .applications.api import router as applications_router
 from .catalogue.api import router as catalogue_router
@@ -118,6 +119,7 @@ def health(request: HttpRequest):
     return {"status": "ok", "database": "ok"}
 
 
+api.add_router("/", accounts_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", guidance_router)
 api.add_router("/", applications_router)

@@ -22,7 +22,9 @@ def _sql(statement: str, *params) -> None:
 
 def test_a_state_change_records_who_before_and_after(login, demo):
     client = login("li.ming")
-    client.post("/accounts/profile/", {"email": "new@example.com", "phone": "139"})
+    district = demo["li.ming"].registration_district_id  # the form sends it back unchanged
+    form = {"email": "new@example.com", "phone": "139", "registration_district": district}
+    client.post("/accounts/profile/", form)
     entry = AuditEntry.objects.filter(action="update", object_type="accounts.user").first()
     assert entry.actor_label == "li.ming"
     assert entry.before == {"email": "li.ming@demo.tongban.invalid", "phone": ""}

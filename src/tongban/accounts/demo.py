@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from tongban.catalogue.models import Department, ServiceCentre
+from tongban.catalogue.models import Department, Region, ServiceCentre
 
 from .models import User
 from .services import make_staff
@@ -22,6 +22,7 @@ class DemoAccount:
     id_number: str = ""
     enterprise_name: str = ""
     credit_code: str = ""
+    registered_in: str = ""  # the code of the household registration district
 
 
 DEMO_ACCOUNTS = (
@@ -35,8 +36,12 @@ DEMO_ACCOUNTS = (
     DemoAccount("reviewer.fire", "reviewer", "Reviewer He", department="jingan-fire-rescue"),
     DemoAccount("reviewer.green", "reviewer", "Reviewer Lin", department="jingan-greening"),
     DemoAccount("reviewer.baoshan", "reviewer", "Reviewer Feng", department="baoshan-health"),
-    DemoAccount("li.ming", "person", "Li Ming", id_number="310106198503154216"),
-    DemoAccount("chen.jing", "person", "Chen Jing", id_number="310113199006223020"),
+    DemoAccount(
+        "li.ming", "person", "Li Ming", id_number="310106198503154216", registered_in="310106"
+    ),
+    DemoAccount(
+        "chen.jing", "person", "Chen Jing", id_number="310113199006223020", registered_in="310113"
+    ),
     DemoAccount(
         "jingan.fresh",
         "enterprise",
@@ -65,6 +70,9 @@ def create_demo_accounts() -> list[tuple[DemoAccount, User]]:
                 user.id_number = account.id_number or None
                 user.enterprise_name = account.enterprise_name
                 user.credit_code = account.credit_code or None
+                user.registration_district = Region.objects.filter(
+                    code=account.registered_in, kind=Region.Kind.DISTRICT
+                ).first()
                 user.full_clean()
                 user.save()
             else:

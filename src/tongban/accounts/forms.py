@@ -21,7 +21,7 @@ class PersonSignupForm(_SignupForm):
     kind = User.Kind.PERSON
 
     class Meta(_SignupForm.Meta):
-        fields = ("username", "full_name", "id_number", "email", "phone")
+        fields = ("username", "full_name", "id_number", "registration_district", "email", "phone")
         labels = {"full_name": _("Full name (as on your ID card)")}
         help_texts = {
             "id_number": _("18 characters, as on your resident ID card."),
@@ -51,7 +51,18 @@ class EnterpriseSignupForm(_SignupForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ("email", "phone")
+        fields: tuple[str, ...] = ("email", "phone")
+
+
+class PersonProfileForm(ProfileForm):
+    """A person also keeps their household registration district (户籍所在地) here."""
+
+    class Meta(ProfileForm.Meta):
+        fields = ("email", "phone", "registration_district")
+
+
+def profile_form(user: User) -> type[ProfileForm]:
+    return PersonProfileForm if user.kind == User.Kind.PERSON else ProfileForm
 
 
 class ApplicantSearchForm(forms.Form):

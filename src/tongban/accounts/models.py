@@ -33,6 +33,19 @@ class User(AbstractUser):
         _("unified social credit code"), max_length=18, blank=True, null=True, unique=True
     )
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    registration_district = models.ForeignKey(
+        "catalogue.Region",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "district"},
+        verbose_name=_("household registration district"),
+        help_text=_(
+            "户籍所在地: the district where your household is registered. City-wide matters "
+            "are decided there."
+        ),
+    )
     centre = models.ForeignKey(
         "catalogue.ServiceCentre",
         models.PROTECT,
@@ -102,6 +115,8 @@ class User(AbstractUser):
                 errors["credit_code"] = error.messages[0]
         else:
             self.credit_code = None
+        if self.registration_district_id and self.registration_district.kind != "district":
+            errors["registration_district"] = _("Choose a district.")
         if self.kind == self.Kind.PERSON and not self.id_number and "id_number" not in errors:
             errors["id_number"] = _("A natural person signs up with a resident ID number.")
         if self.kind == self.Kind.ENTERPRISE:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from tongban.audit.services import record_read
 
-from .forms import ApplicantSearchForm, EnterpriseSignupForm, PersonSignupForm, ProfileForm
+from .forms import ApplicantSearchForm, EnterpriseSignupForm, PersonSignupForm, profile_form
 from .models import User
 from .roles import ROLES
 
@@ -43,10 +43,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = profile_form(request.user)(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Your contact details are saved."))
+        messages.success(request, _("Your details are saved."))
         return redirect("accounts:home")
     return render(request, "accounts/profile_form.html", {"form": form})
 

@@ -111,12 +111,36 @@ class ApplicationMatter(models.Model):
     """A matter applied for: its review task in the department's inbox once accepted.
 
     A matter with co-implementing departments has one task for each, beside its lead
-    department's; the lead task carries the matter's result (``states.outcome``).
+    department's; the lead task carries the matter's result (``states.outcome``). The
+    beneficiary is the applicant unless another person is named: the applicant then acts for
+    them (a family member), and a city-wide matter is decided in their district.
     """
+
+    class Relation(models.TextChoices):
+        SELF = "self", _("myself")
+        SPOUSE = "spouse", _("spouse")
+        CHILD = "child", _("child")
+        PARENT = "parent", _("parent")
+        OTHER = "other", _("other family member")
 
     application = models.ForeignKey(Application, models.CASCADE, related_name="matters")
     matter = models.ForeignKey("catalogue.Matter", models.PROTECT, related_name="+")
     department = models.ForeignKey("catalogue.Department", models.PROTECT, related_name="+")
+    beneficiary_relation = models.CharField(
+        _("for whom"), max_length=10, choices=Relation.choices, default=Relation.SELF
+    )
+    beneficiary_name = models.CharField(_("beneficiary's name"), max_length=100, blank=True)
+    beneficiary_id_number = models.CharField(
+        _("beneficiary's resident ID number"), max_length=18, blank=True
+    )
+    beneficiary_district = models.ForeignKey(
+        "catalogue.Region",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beneficiary's household registration district"),
+    )
     order = models.PositiveSmallIntegerField(default=0)
     lead = models.BooleanField(_("lead department"), default=True)
     # Codes of the matters of this application whose results this one waits for.

@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongban.audit.services import record_read
-from tongban.catalogue.models import Matter
+from tongban.catalogue.models import Matter, Region
 from tongban.catalogue.queries import public_version
 from tongban.guidance.services import GuidanceUnavailable
 from tongban.notifications.models import Notification
 from tongban.notifications.services import mark_all_read
 
 from . import access, issuing, payments, selectors, services, signing
-from .models import Application, Document, IssuedDocument, Note
+from .models import Application, ApplicationMatter, Document, IssuedDocument, Note
 from .services import CaseError, clocks
 from .uploads import stored_file_response
 
@@ -112,6 +112,20 @@ def _context(application: Application, errors: dict | None = None, data: dict | 
         "supplement_days": settings.TONGBAN_SUPPLEMENT_DAYS,
         "timeline": selectors.timeline(application),
         "today": clocks.today(),
+        **(_city_wide(application) if draft else {}),
+    }
+
+
+def _city_wide(application: Application) -> dict:
+    """What a draft offers for city-wide handling: family members, districts, centres."""
+    held = application.matters.values("matter_id")
+    return {
+        "relations": ApplicationMatter.Relation.choices,
+        "districts": Region.objects.filter(kind=Region.Kind.DISTRICT),
+        "centres": services.centres_to_choose(application),
+        "addable": Matter.objects.filter(version=application.version, city_wide=True)
+        .exclude(pk__in=held)
+        .order_by("position", "code"),
     }
 
 
@@ -204,6 +218,36 @@ def delivery(request: HttpRequest, number: str) -> HttpResponse:
         services.set_delivery(application, request.user, method, address)
 
     return _act(request, number, "delivery", choose, _("Delivery saved."))
+
+
+@login_required
+@require_POST
+def beneficiary(request: HttpRequest, number: str) -> HttpResponse:
+    def say_for_whom(application, post):
+        services.set_beneficiary(application, request.user, post.get("matter", ""),
+                                 post.get("relation", ""), name=post.get("name", ""),
+                                 id_number=post.get("id_number", ""),
+                                 district=post.get("district", ""))  # fmt: skip
+
+    return _act(request, number, "matters", say_for_whom, _("Saved whom the matter is for."))
+
+
+@login_required
+@require_POST
+def add_matter(request: HttpRequest, number: str) -> HttpResponse:
+    def add(application, post):
+        services.add_matter(application, request.user, post.get("matter", ""))
+
+    return _act(request, number, "matters", add, _("The matter is added."))
+
+
+@login_required
+@require_POST
+def centre(request: HttpRequest, number: str) -> HttpResponse:
+    def choose(application, post):
+        services.choose_centre(application, request.user, post.get("centre", ""))
+
+    return _act(request, number, "centre", choose, _("Saved where you hand in."))
 
 
 @login_required

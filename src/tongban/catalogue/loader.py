@@ -86,7 +86,8 @@ def _load_list(
 
 
 def _department_loader(district: Region):
-    fields = {"code", "name", "short_name_zh", "credit_code", "phone", "address", "unverified"}
+    fields = {"code", "name", "function", "short_name_zh", "credit_code", "phone", "address",
+              "unverified"}  # fmt: skip
 
     def load(reader: Reader, node: Any, seen: dict[str, int]) -> None:
         if not reader.record(node, "department", {"code", "name"}, fields - {"code", "name"}):
@@ -111,6 +112,7 @@ def _department_loader(district: Region):
                 "name_en": name_en,
                 "name_zh": name_zh,
                 "short_name_zh": reader.text(node, "short_name_zh", max_length=60),
+                "function": reader.text(node, "function", max_length=40),
                 "credit_code": credit_code,
                 "phone": reader.text(node, "phone", max_length=40),
                 "address_en": address_en,

@@ -93,6 +93,15 @@ class Department(Named, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     short_name_zh = models.CharField(_("short name (Chinese)"), max_length=60, blank=True)
+    function = models.SlugField(
+        _("function"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The same in every district for departments of the same function: a city-wide "
+            "matter goes to the one of the beneficiary's district."
+        ),
+    )
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
@@ -110,6 +119,14 @@ class Department(Named, models.Model):
         verbose_name_plural = _("departments")
 
     address = InLanguage()
+
+    def counterpart(self, district: Region) -> "Department | None":
+        """The department of the same function in another district (or this one)."""
+        if district.pk == self.region_id:
+            return self
+        if not self.function:
+            return None
+        return Department.objects.filter(region=district, function=self.function).first()
 
 
 # The catalogue of matters. Fields follow GB/T 39046-2020 table 4 (事项管理基础数据集);

@@ -30,9 +30,13 @@ from .schemas import (
     AnswerIn,
     ApplicationDetail,
     ApplicationQuery,
+    BeneficiaryIn,
     BodyIn,
     CaseMaterial,
+    CaseMatter,
     CaseProblem,
+    CentreChoices,
+    CentreIn,
     DataIn,
     DataOut,
     DataProblem,
@@ -40,6 +44,7 @@ from .schemas import (
     DeliveryOut,
     FeesOut,
     Finding,
+    MatterIn,
     NoteOut,
     NotificationOut,
     NotificationPages,
@@ -175,6 +180,55 @@ def set_delivery(request: HttpRequest, number: str, body: DeliveryIn):
     application = access.own_application(request.user, number)
     services.set_delivery(application, request.user, body.method, body.address)
     return mappers.delivery(application, True)
+
+
+def _case_matter(application, code: str) -> dict:
+    task = application.matters.select_related("matter", "department").get(matter__code=code)
+    return mappers.matter(task)
+
+
+@router.post(
+    "/applications/{number}/matters",
+    response={201: CaseMatter, **WRITE},
+    summary="Add a city-wide matter to a draft, e.g. for a family member",
+)
+def add_matter(request: HttpRequest, number: str, body: MatterIn):
+    application = access.own_application(request.user, number)
+    services.add_matter(application, request.user, body.matter)
+    return Status(201, _case_matter(application, body.matter))
+
+
+@router.put(
+    "/applications/{number}/matters/{code}/beneficiary",
+    response={200: CaseMatter, **WRITE},
+    summary="Say whom a matter is for: the applicant, or a family member they act for",
+)
+def set_beneficiary(request: HttpRequest, number: str, code: str, body: BeneficiaryIn):
+    application = access.own_application(request.user, number)
+    services.set_beneficiary(application, request.user, code, body.relation, name=body.name,
+                             id_number=body.id_number, district=body.district)  # fmt: skip
+    return _case_matter(application, code)
+
+
+@router.get(
+    "/applications/{number}/centre",
+    response={200: CentreChoices, **READ},
+    summary="Where the application is handed in, and where else it may go",
+)
+def get_centre(request: HttpRequest, number: str):
+    return mappers.centres(access.own_application(request.user, number))
+
+
+@router.put(
+    "/applications/{number}/centre",
+    response={200: CentreChoices, **WRITE},
+    summary="Hand in at another centre: any community centre when every matter is city-wide",
+)
+def choose_centre(request: HttpRequest, number: str, body: CentreIn):
+    application = access.own_application(request.user, number)
+    services.choose_centre(application, request.user, body.centre)
+    application.refresh_from_db()
+    return mappers.centres(application)
 
 
 @router.get(

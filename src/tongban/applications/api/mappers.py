@@ -1,5 +1,6 @@
 """Cases as the API shows them: plain dicts in the shape of the schemas (``schemas``)."""
 
+from tongban.core.identity import mask_resident_id
 from tongban.notifications.models import Notification
 from tongban.notifications.services import both
 
@@ -28,13 +29,15 @@ def summary(a: Application) -> dict:
 def detail(application: Application, user) -> dict:
     mine = application.applicant_id == user.pk
     data = selectors.shared_data(user, application)
-    tasks = list(application.matters.select_related("matter", "department"))
+    tasks = list(application.matters.select_related("matter", "department",
+                                                    "beneficiary_district"))  # fmt: skip
     return {
         **summary(application),
         **{k: getattr(application, k) for k in ("scenario", "counter", "expires_at",
            "commitment_at", "accepted_at", "decided_at", "issued_at", "reason")},
         "data": data,
         "centre": text(application.centre),
+        "centre_code": application.centre.code,
         "fields": fields(application),
         "materials": materials(application, mine),
         "matters": [matter(task) for task in tasks],
@@ -79,11 +82,27 @@ def materials(application: Application, mine: bool) -> list[dict]:
 def matter(task: ApplicationMatter) -> dict:
     return {
         "task": task.pk, "code": task.matter.code, "name": text(task.matter),
+        "city_wide": task.matter.city_wide, "beneficiary": beneficiary(task),
         "department": {"code": task.department.code, "name": text(task.department)},
         "lead": task.lead, "after": task.after, "state": task.state, "started_on": task.started_on,
         "due_on": task.due_on,
         "clock": clocks.clock(task), "reason": task.reason, "result": task.result,
     }  # fmt: skip
+
+
+def beneficiary(task: ApplicationMatter) -> dict:
+    district = task.beneficiary_district
+    return {"relation": task.beneficiary_relation, "name": task.beneficiary_name,
+            "id_number": mask_resident_id(task.beneficiary_id_number),
+            "district": district and district.code}  # fmt: skip
+
+
+def centres(application: Application) -> dict:
+    def centre(c) -> dict:
+        return {"code": c.code, "name": text(c), "kind": c.kind}
+
+    return {"centre": centre(application.centre),
+            "choices": [centre(c) for c in services.centres_to_choose(application)]}  # fmt: skip
 
 
 def supplement(s: SupplementRequest) -> dict:

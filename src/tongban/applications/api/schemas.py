@@ -151,10 +151,19 @@ class DepartmentRef(Schema):
     name: Text
 
 
+class Beneficiary(Schema):
+    relation: str = Field(description="self, or the family member the applicant acts for")
+    name: str
+    id_number: str = Field(description="Masked")
+    district: str | None = Field(description="Their household registration district's code")
+
+
 class CaseMatter(Schema):
     task: int = Field(description="The review task's id")
     code: str
     name: Text
+    city_wide: bool = Field(description="Decided in the beneficiary's registration district")
+    beneficiary: Beneficiary
     department: DepartmentRef
     lead: bool = Field(description="False for a co-implementing department's task")
     after: list[str] = Field(description="Matters of this application whose results it waits for")
@@ -249,6 +258,7 @@ class ApplicationDetail(Summary):
     scenario: str
     counter: str
     centre: Text
+    centre_code: str
     expires_at: datetime | None
     commitment_at: datetime | None
     accepted_at: datetime | None
@@ -267,6 +277,32 @@ class ApplicationDetail(Summary):
     rating: Rating | None
     timeline: list[Move]
     actions: list[str] = Field(description="What the signed-in person may do now")
+
+
+class BeneficiaryIn(Schema):
+    relation: str = Field(description="self, spouse, child, parent or other")
+    name: str = ""
+    id_number: str = ""
+    district: str = Field("", description="A district's administrative code, e.g. 310113")
+
+
+class MatterIn(Schema):
+    matter: str = Field(description="The code of a city-wide matter of the same catalogue")
+
+
+class CentreIn(Schema):
+    centre: str = Field(description="A centre's code, one of the choices")
+
+
+class CentreOut(Schema):
+    code: str
+    name: Text
+    kind: str
+
+
+class CentreChoices(Schema):
+    centre: CentreOut
+    choices: list[CentreOut]
 
 
 class StartIn(Schema):

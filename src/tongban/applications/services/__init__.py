@@ -3,11 +3,13 @@
 Each action checks its role and the allowed move (``states``), changes the rows in one
 transaction, audits the transition (``moves.move``) and notifies whom it concerns. The
 modules follow the case: ``drafting`` and ``submission`` (the applicant), ``acceptance``
-(the counter), ``review`` (the departments), ``notes`` and ``rating``; ``clocks`` keeps the
+(the counter), ``review`` (the departments), ``citywide`` (family members' matters routed
+to their district, the centre chosen), ``notes`` and ``rating``; ``clocks`` keeps the
 working-day time limits. The actions are re-exported here: ``services.accept(...)``.
 """
 
 from .acceptance import accept, may_accept, reject
+from .citywide import add_matter, centres_to_choose, choose_centre, set_beneficiary
 from .clocks import clock, remind_reviewers
 from .data import FIELDS, Field, clean_data, fields_for
 from .drafting import (
@@ -35,9 +37,12 @@ __all__ = [
     "Field",
     "Finding",
     "accept",
+    "add_matter",
     "add_note",
     "answer_supplement",
     "approve",
+    "centres_to_choose",
+    "choose_centre",
     "clean_data",
     "clock",
     "expire_drafts",
@@ -56,6 +61,7 @@ __all__ = [
     "request_supplement",
     "reuse",
     "save_data",
+    "set_beneficiary",
     "set_delivery",
     "start_from_matter",
     "start_from_plan",

@@ -92,7 +92,7 @@ def served(audience: list[str], user) -> bool:
     return bool(set(audience) & set(settings.TONGBAN_AUDIENCES.get(user.kind, ())))
 
 
-def _require_served(user, names: list[str], field: str) -> None:
+def require_served(user, names: list[str], field: str) -> None:
     if not names:
         return
     if user.kind == "person":
@@ -120,7 +120,7 @@ def start_from_plan(user, version: CatalogueVersion, guide, plan) -> Application
         raise CaseError(_("None of these matters can be applied for online: apply at the "
                           "counter."), "sheet")  # fmt: skip
     language = "zh" if prefers_chinese() else "en"
-    _require_served(user, [m.record["name"][language] for m in planned_matters
+    require_served(user, [m.record["name"][language] for m in planned_matters
                            if not served(m.record["audience"], user)], "sheet")  # fmt: skip
     codes = {m.code for m in planned_matters}
     scenario = guide.scenarios[plan.scenario]
@@ -136,7 +136,7 @@ def start_from_plan(user, version: CatalogueVersion, guide, plan) -> Application
     matters = Matter.objects.filter(version=version).prefetch_related("co_departments")
     by_code = {m.code: m for m in matters}
     for planned in planned_matters:
-        _add_tasks(application, by_code[planned.code], planned.order)
+        add_tasks(application, by_code[planned.code], planned.order)
     ApplicationMaterial.objects.bulk_create(
         ApplicationMaterial(
             application=application,
@@ -163,7 +163,7 @@ def start_from_matter(user, matter: Matter) -> Application:
     if not matter.online:
         raise CaseError(_("%(matter)s cannot be applied for online: apply at the counter.")
                         % {"matter": matter.name}, "matter")  # fmt: skip
-    _require_served(user, [] if served(matter.audience, user) else [matter.name], "matter")
+    require_served(user, [] if served(matter.audience, user) else [matter.name], "matter")
     application = _create(
         user,
         matter.version,
@@ -171,7 +171,7 @@ def start_from_matter(user, matter: Matter) -> Application:
         matter.counter,
         data=prefill(user, {}),
     )
-    _add_tasks(application, matter)
+    add_tasks(application, matter)
     ApplicationMaterial.objects.bulk_create(
         ApplicationMaterial(
             application=application,
@@ -190,7 +190,7 @@ def start_from_matter(user, matter: Matter) -> Application:
     return application
 
 
-def _add_tasks(application: Application, matter: Matter, order: int = 0) -> None:
+def add_tasks(application: Application, matter: Matter, order: int = 0) -> None:
     """The matter's review tasks: its lead department's and one for each co-implementing
     department, reviewed in parallel."""
     ApplicationMatter.objects.bulk_create(

@@ -15,6 +15,7 @@ from .. import states
 from ..models import Application, ApplicationMaterial
 from . import clocks
 from .acceptance import accept_now
+from .citywide import route
 from .data import clean_data, fields_for
 from .drafting import require_editable
 from .errors import CaseError
@@ -81,6 +82,7 @@ def submit(application: Application, user, *, commitment: bool = False) -> list[
               "them now."),
             "commitment",
         )  # fmt: skip
+    route(application)
     # Their due date is set at acceptance: the supplement period starts there.
     application.materials.filter(key__in=tolerated).update(
         status=ApplicationMaterial.Status.TOLERATED, due_on=None
