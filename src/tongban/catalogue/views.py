@@ -1,12 +1,13 @@
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from .forms import MatterSearchForm
-from .models import CatalogueVersion, CounterKind, Material, Matter, Region, ServiceCentre
+from .models import CatalogueVersion, Material, Region, ServiceCentre
+from .places import where_of
 from .queries import browse_lists, find_matters, public_version
 from .stats import catalogue_stats
 
@@ -72,19 +73,7 @@ def matter(request: HttpRequest, code: str, *, printable: bool = False) -> HttpR
         "matter": found,
         "version": version,
         "latest": latest if latest and latest.pk != version.pk else None,
-        "centres": centres_for(found),
+        "where": where_of(found),
     }
     template = "catalogue/matter_print.html" if printable else "catalogue/matter.html"
     return render(request, template, context)
-
-
-def centres_for(found: Matter) -> list[ServiceCentre]:
-    """Where the matter is accepted: the community centres, or the administrative centre."""
-    district = found.version.district
-    centres = ServiceCentre.objects.filter(Q(region=district) | Q(region__parent=district))
-    kind = (
-        ServiceCentre.Kind.COMMUNITY
-        if found.counter == CounterKind.COMMUNITY
-        else ServiceCentre.Kind.ADMINISTRATIVE
-    )
-    return list(centres.filter(kind=kind).select_related("region").order_by("code"))

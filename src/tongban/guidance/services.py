@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import signing
 
 from tongban.catalogue.models import CatalogueVersion
+from tongban.catalogue.places import Places
 from tongban.catalogue.queries import public_version
 from tongban.catalogue.versions import records
 from tongban.core.yamlfile import ContentErrors
@@ -214,6 +215,7 @@ def plan_data(guide: Guide, plan: Plan) -> dict[str, Any]:
     """The plan as JSON-ready data, both languages."""
     scenario = guide.scenarios[plan.scenario]
     questions = {q.id: q for q in scenario.activity.questions}
+    places = Places(m.record["department"] for m in plan.matters)
     return {
         "scenario": plan.scenario,
         "activity": scenario.activity.code,
@@ -233,6 +235,12 @@ def plan_data(guide: Guide, plan: Plan) -> dict[str, Any]:
                 "fees": m.record["fees"],
                 "city_wide": m.record["city_wide"],
                 "online": "online" in m.record["channels"],
+                "where": places.where(
+                    department=m.record["department"],
+                    counter=m.record["counter"],
+                    channels=m.record["channels"],
+                    city_wide=m.record["city_wide"],
+                ),
                 "why": m.why,
                 "unverified": m.unverified,
                 "because": [

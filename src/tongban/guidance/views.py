@@ -96,6 +96,9 @@ def scenario(request: HttpRequest, code: str) -> HttpResponse:
         analytics.count(code, "reached", plan.missing[0])
     else:
         analytics.count(code, "complete")
+    sheet_url = None
+    if plan.complete:
+        sheet_url = reverse("guidance:sheet", args=[sheet_token(code, answers)])
     context = {
         "scenario": found,
         "activity": found.activity,
@@ -103,9 +106,8 @@ def scenario(request: HttpRequest, code: str) -> HttpResponse:
         "answered": len(visible) - len(plan.missing),
         "plan": plan_data(guide, plan),
         "errors": errors,
-        "sheet_url": reverse("guidance:sheet", args=[sheet_token(code, answers)])
-        if plan.complete
-        else None,
+        "sheet_url": sheet_url,
+        "apply_url": f"{sheet_url}#apply-heading" if sheet_url else None,
     }
     return render(request, "guidance/scenario.html", context)
 
@@ -177,6 +179,7 @@ def _sheet_context(request, found_sheet: Sheet, token: str, language: str) -> di
         + answers_to_query(found, answers),
         "qr": mark_safe(qr_svg(url, title="QR")),  # noqa: S308 - segno's own SVG markup of our URL
         "url": url,
+        "apply_url": f"{url}#apply-heading",
         "pdf_url": reverse("guidance:sheet_pdf", args=[token]),
         "forms_url": reverse("guidance:forms_pdf", args=[token]),
     }
