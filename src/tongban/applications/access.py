@@ -118,3 +118,12 @@ def reviewers(department_id: int) -> QuerySet:
     return User.objects.filter(
         department_id=department_id, groups__permissions__codename="review_matters"
     ).distinct()
+
+
+def managers(centre_id: int) -> QuerySet:
+    """The people who manage a service centre."""
+    from tongban.accounts.models import User
+
+    return User.objects.filter(
+        centre_id=centre_id, groups__permissions__codename="manage_centre"
+    ).distinct()

@@ -27,6 +27,7 @@ from .notes import add_note
 from .rating import rate
 from .review import answer_supplement, approve, overdue_tolerated, refuse, request_supplement
 from .submission import Finding, expire_drafts, precheck, submit, withdraw
+from .supplements import act_on_overdue, overdue_of, remind_applicants
 
 __all__ = [
     "FIELDS",
@@ -34,6 +35,7 @@ __all__ = [
     "Field",
     "Finding",
     "accept",
+    "act_on_overdue",
     "add_note",
     "answer_supplement",
     "approve",
@@ -42,6 +44,7 @@ __all__ = [
     "expire_drafts",
     "fields_for",
     "may_accept",
+    "overdue_of",
     "overdue_tolerated",
     "parse_day",
     "post_offered",
@@ -49,6 +52,7 @@ __all__ = [
     "rate",
     "refuse",
     "reject",
+    "remind_applicants",
     "remind_reviewers",
     "remove_document",
     "request_supplement",
