@@ -253,6 +253,12 @@ TONGBAN_DRAFT_DAYS = int(os.environ.get("TONGBAN_DRAFT_DAYS", "30"))
 TONGBAN_DRAFT_WARNING_DAYS = int(os.environ.get("TONGBAN_DRAFT_WARNING_DAYS", "7"))
 # Working days a tolerated missing material may be supplied in (容缺补正).
 TONGBAN_SUPPLEMENT_DAYS = int(os.environ.get("TONGBAN_SUPPLEMENT_DAYS", "5"))
+# What follows a supplement not made by its due date (a tolerated material or a reviewer's
+# request; docs/case-rules.md): "lapse" ends the affected matters as withdrawn (视为撤回)
+# once the grace of so many working days after the due date has passed; "escalate" tells
+# the centre's managers and flags the case.
+TONGBAN_SUPPLEMENT_OVERDUE = os.environ.get("TONGBAN_SUPPLEMENT_OVERDUE", "lapse")
+TONGBAN_SUPPLEMENT_GRACE_DAYS = int(os.environ.get("TONGBAN_SUPPLEMENT_GRACE_DAYS", "0"))
 # Which service objects (a matter's `audience`) each kind of account may apply for: a
 # person for natural persons; an enterprise account is the unit account of any
 # organisation (docs/case-rules.md).

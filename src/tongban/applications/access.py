@@ -149,3 +149,12 @@ def clerks(centre_id: int) -> QuerySet:
     return User.objects.filter(
         centre_id=centre_id, groups__permissions__codename="work_at_counter"
     ).distinct()
+
+
+def managers(centre_id: int) -> QuerySet:
+    """The people who manage a service centre."""
+    from tongban.accounts.models import User
+
+    return User.objects.filter(
+        centre_id=centre_id, groups__permissions__codename="manage_centre"
+    ).distinct()

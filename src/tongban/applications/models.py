@@ -195,6 +195,7 @@ class ApplicationMaterial(models.Model):
         PROVIDED = "provided", _("provided")
         TOLERATED = "tolerated", _("missing, to be supplied (容缺)")
         AWAITED = "awaited", _("to be issued by another matter of this application")
+        LAPSED = "lapsed", _("not supplied in time")
 
     application = models.ForeignKey(Application, models.CASCADE, related_name="materials")
     key = models.CharField(max_length=200)
@@ -214,6 +215,9 @@ class ApplicationMaterial(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.MISSING)
     due_on = models.DateField(null=True, blank=True)
     supplied_at = models.DateTimeField(null=True, blank=True)
+    # The due date the applicant was reminded of, and when the centre was told it passed.
+    reminded_for = models.DateField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     name = InLanguage()
 
@@ -238,6 +242,9 @@ class SupplementRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField(blank=True)
+    # The due date the applicant was reminded of, and when the centre was told it passed.
+    reminded_for = models.DateField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at"]

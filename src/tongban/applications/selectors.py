@@ -23,7 +23,7 @@ from .models import (
     Payment,
     SupplementRequest,
 )
-from .services import clocks
+from .services import clocks, supplements
 
 DUE = (deadlines.OVERDUE, deadlines.SOON)
 
@@ -133,14 +133,15 @@ def payment_of(application: Application) -> Payment | None:
 
 
 def centre_applications(centre_id: int, filters: dict, day: date) -> QuerySet[Application]:
-    """The centre's applications (no drafts), filtered, each marked when a matter is overdue."""
+    """The centre's applications (no drafts), filtered, each marked when a matter or a
+    supplement is overdue."""
     late = ApplicationMatter.objects.filter(
         clocks.due_filter(deadlines.OVERDUE, day), application=OuterRef("pk")
     )
     found = (
         Application.objects.filter(centre_id=centre_id)
         .exclude(state="draft")
-        .annotate(overdue=Exists(late))
+        .annotate(overdue=Exists(late), supplement_overdue=supplements.overdue_annotation(day))
     )
     if filters.get("state"):
         found = found.filter(state=filters["state"])

@@ -20,6 +20,9 @@ APPLICATION = machine(
         "accept": ({"submitted"}, "in_review"),
         "reject": ({"submitted"}, "rejected"),
         "withdraw": ({"submitted", "in_review"}, "withdrawn"),
+        # Taken by the system when a supplement was not made in time and no matter is left
+        # with a decision: the application is deemed withdrawn (视为撤回).
+        "lapse": ({"in_review"}, "withdrawn"),
         # Taken by the system when the last review task is decided.
         "conclude": ({"in_review"}, "decided"),
         "issue": ({"decided"}, "issued"),
@@ -42,6 +45,8 @@ REVIEW = machine(
         "approve": ({"reviewing"}, "approved"),
         "refuse": ({"reviewing", "supplement"}, "refused"),
         "withdraw": ({"reviewing", "supplement", "waiting"}, "withdrawn"),
+        # A supplement it needed was not made in time: deemed withdrawn (视为撤回).
+        "lapse": ({"reviewing", "supplement"}, "withdrawn"),
     },
 )
 

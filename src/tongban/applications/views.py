@@ -104,6 +104,7 @@ def _context(application: Application, errors: dict | None = None, data: dict | 
         "tasks": [(t, clocks.clock(t)) for t in tasks],
         "requests": open_requests,
         "requested_keys": {k for r in open_requests for k in r.material_keys},
+        "overdue_supplements": services.overdue_of(application),
         "notes": application.notes.filter(kind=Note.Kind.MESSAGE).select_related("author"),
         "issued": selectors.issued_of(application),
         "payment": selectors.payment_of(application),

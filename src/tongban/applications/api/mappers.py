@@ -13,7 +13,7 @@ from ..models import (
     Payment,
     SupplementRequest,
 )
-from ..services import clocks
+from ..services import clocks, supplements
 
 
 def text(obj) -> dict:
@@ -42,6 +42,7 @@ def detail(application: Application, user) -> dict:
         "materials": materials(application, mine),
         "matters": [matter(task) for task in tasks],
         "supplements": [supplement(s) for s in selectors.supplements_of(application)],
+        "overdue_supplements": [overdue(owed) for owed in services.overdue_of(application)],
         "messages": notes(application, user),
         "delivery": delivery(application, mine),
         "fees": fees(selectors.payment_of(application)),
@@ -110,6 +111,14 @@ def supplement(s: SupplementRequest) -> dict:
             "materials": s.material_keys, "reason": s.reason, "due_on": s.due_on,
             "requested_at": s.requested_at, "answered_at": s.answered_at,
             "answer": s.answer}  # fmt: skip
+
+
+def overdue(owed: supplements.Owed) -> dict:
+    return {"kind": owed.kind, "material": owed.row.key if owed.kind == supplements.MATERIAL
+            else None, "request": owed.row.pk if owed.kind == supplements.REQUEST else None,
+            "matters": list(owed.matters), "due_on": owed.due_on,
+            "consequence": supplements.policy(), "ends_after": owed.ends_after,
+            "escalated_at": owed.escalated_at}  # fmt: skip
 
 
 def notes(application: Application, user) -> list[dict]:
@@ -182,11 +191,12 @@ def actions(application: Application, user) -> list[str]:
 
 def review(task: ApplicationMatter) -> dict:
     a = task.application
+    late = supplements.overdue_tasks([task], clocks.today())
     return {"id": task.pk, "application": a.number, "title": {"en": a.title_en, "zh": a.title_zh},
             "matter": task.matter.code, "matter_name": text(task.matter),
             "department": task.department.code, "state": task.state,
             "started_on": task.started_on, "due_on": task.due_on,
-            "clock": clocks.clock(task)}  # fmt: skip
+            "clock": clocks.clock(task), "supplement_overdue": task.pk in late}  # fmt: skip
 
 
 def review_detail(task: ApplicationMatter, user) -> dict:

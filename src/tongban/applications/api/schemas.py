@@ -187,6 +187,22 @@ class Supplement(Schema):
     answer: str
 
 
+class OverdueSupplement(Schema):
+    kind: Literal["material", "request"] = Field(description="A tolerated material, or a "
+                                                 "reviewer's supplement request")  # fmt: skip
+    material: str | None = Field(description="The material line's key (kind material)")
+    request: int | None = Field(description="The supplement request's id (kind request)")
+    matters: list[str] = Field(description="The matters it is for")
+    due_on: date
+    consequence: Literal["escalate", "lapse"] = Field(
+        description="What follows (TONGBAN_SUPPLEMENT_OVERDUE, docs/case-rules.md)"
+    )
+    ends_after: date | None = Field(
+        description="Lapse: the last day it may be supplied; the matters end as withdrawn after"
+    )
+    escalated_at: datetime | None = Field(description="Escalate: when the centre was told")
+
+
 class NoteOut(Schema):
     id: int
     kind: str
@@ -270,6 +286,9 @@ class ApplicationDetail(Summary):
     materials: list[CaseMaterial]
     matters: list[CaseMatter]
     supplements: list[Supplement]
+    overdue_supplements: list[OverdueSupplement] = Field(
+        description="Supplements past their due date: the case shows 'supplement overdue'"
+    )
     messages: list[NoteOut] = Field(description="Applicants see messages; staff all notes")
     delivery: DeliveryOut
     fees: FeesOut | None = Field(description="Null when nothing is due")
@@ -397,6 +416,9 @@ class ReviewOut(Schema):
     started_on: date | None
     due_on: date | None
     clock: Clock
+    supplement_overdue: bool = Field(
+        False, description="A supplement this matter waits for is past its due date"
+    )
 
 
 class ReviewDetail(ReviewOut):

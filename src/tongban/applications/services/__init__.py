@@ -30,6 +30,7 @@ from .notes import add_note
 from .rating import rate
 from .review import answer_supplement, approve, overdue_tolerated, refuse, request_supplement
 from .submission import Finding, expire_drafts, precheck, submit, withdraw
+from .supplements import act_on_overdue, overdue_of, remind_applicants
 
 __all__ = [
     "FIELDS",
@@ -37,6 +38,7 @@ __all__ = [
     "Field",
     "Finding",
     "accept",
+    "act_on_overdue",
     "add_matter",
     "add_note",
     "answer_supplement",
@@ -48,6 +50,7 @@ __all__ = [
     "expire_drafts",
     "fields_for",
     "may_accept",
+    "overdue_of",
     "overdue_tolerated",
     "parse_day",
     "parse_fee",
@@ -56,6 +59,7 @@ __all__ = [
     "rate",
     "refuse",
     "reject",
+    "remind_applicants",
     "remind_reviewers",
     "remove_document",
     "request_supplement",

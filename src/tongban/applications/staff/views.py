@@ -28,7 +28,7 @@ from tongban.core.identity import mask_resident_id
 from .. import access, issuing, selectors, services, states, stats
 from .. import delivery as carriage
 from ..models import Application, ApplicationMaterial, ApplicationMatter, Delivery, Note
-from ..services import CaseError, clocks
+from ..services import CaseError, clocks, supplements
 from .exports import centre_csv
 from .forms import CentreFilter, PeriodForm, state_label
 
@@ -167,6 +167,7 @@ def _case_context(user, application: Application) -> dict:
             {"task": t, "state": state_label(t.state), "clock": clocks.clock(t)} for t in tasks
         ],
         "supplements": selectors.supplements_of(application),
+        "overdue_supplements": services.overdue_of(application),
         "notes": application.notes.select_related("author", "task__matter", "task__department"),
         "timeline": _timeline(application),
         "issued": issued,
@@ -344,7 +345,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     day = clocks.today()
     tasks = selectors.inbox_tasks(request.user, tab, day)
     page = _page(request, tasks, CappedPaginator, INBOX_PER_PAGE)
-    rows = [{"task": t, "state": state_label(t.state), "clock": clocks.clock(t, day)} for t in page]
+    late = supplements.overdue_tasks(page, day)
+    rows = [
+        {"task": t, "state": state_label(t.state), "clock": clocks.clock(t, day),
+         "supplement_overdue": t.pk in late}
+        for t in page
+    ]  # fmt: skip
     return render(
         request,
         "applications/staff/inbox.html",
@@ -370,6 +376,9 @@ def _task_context(user, task: ApplicationMatter) -> dict:
             if code in m.matter_codes and m.status == ApplicationMaterial.Status.TOLERATED
         ],
         "blocked": services.overdue_tolerated(task),
+        "overdue_supplements": [
+            owed for owed in services.overdue_of(application) if code in owed.matters
+        ],
         "others": [
             {"task": t, "state": state_label(t.state)}
             for t in application.matters.exclude(pk=task.pk).select_related("matter", "department")
