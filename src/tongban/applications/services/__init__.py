@@ -11,6 +11,9 @@ from .acceptance import accept, may_accept, reject
 from .clocks import clock, remind_reviewers
 from .data import FIELDS, Field, clean_data, fields_for
 from .drafting import (
+    OptionalMaterial,
+    addable_materials,
+    optional_materials,
     post_offered,
     remove_document,
     reuse,
@@ -33,8 +36,10 @@ __all__ = [
     "CaseError",
     "Field",
     "Finding",
+    "OptionalMaterial",
     "accept",
     "add_note",
+    "addable_materials",
     "answer_supplement",
     "approve",
     "clean_data",
@@ -42,6 +47,7 @@ __all__ = [
     "expire_drafts",
     "fields_for",
     "may_accept",
+    "optional_materials",
     "overdue_tolerated",
     "parse_day",
     "post_offered",
