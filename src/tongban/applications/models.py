@@ -203,6 +203,9 @@ class ApplicationMaterial(models.Model):
     name_en = models.CharField(max_length=200)
     name_zh = models.CharField(max_length=200)
     principal = models.BooleanField(default=False)
+    # "If it applies" for every matter it serves: added by the applicant or asked for by a
+    # reviewer, never required by the pre-check.
+    optional = models.BooleanField(default=False)
     matter_codes = models.JSONField(default=list)
     # The matter of this application whose result serves this line, once issued.
     from_matter = models.CharField(max_length=80, blank=True)

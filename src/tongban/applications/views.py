@@ -98,6 +98,7 @@ def _context(application: Application, errors: dict | None = None, data: dict | 
         ],  # fmt: skip
         "materials": materials,
         "offers": services.vault_offers(application) if draft else {},
+        "optional": services.addable_materials(application),
         "findings": findings,
         "blocking": [f for f in findings if f.level == "error"],
         "tolerable": [f for f in findings if f.level == "tolerable"],

@@ -130,7 +130,7 @@ def save_data(request: HttpRequest, number: str, body: DataIn):  # type: ignore[
     "/applications/{number}/materials",
     response={201: CaseMaterial, **WRITE, 413: CaseProblem},
     openapi_extra=FILE_REQUIRED,
-    summary="Upload a file (PDF, JPEG, PNG) for a material line",
+    summary="Upload a file (PDF, JPEG, PNG) for a material line, or add one if it applies",
 )
 def upload(
     request: HttpRequest,

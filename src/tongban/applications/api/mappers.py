@@ -1,5 +1,6 @@
 """Cases as the API shows them: plain dicts in the shape of the schemas (``schemas``)."""
 
+from tongban.core.bilingual import pair
 from tongban.core.identity import mask_resident_id
 from tongban.notifications.models import Notification
 from tongban.notifications.services import both
@@ -40,6 +41,7 @@ def detail(application: Application, user) -> dict:
         "centre_code": application.centre.code,
         "fields": fields(application),
         "materials": materials(application, mine),
+        "optional_materials": [optional(o) for o in services.addable_materials(application)],
         "matters": [matter(task) for task in tasks],
         "supplements": [supplement(s) for s in selectors.supplements_of(application)],
         "overdue_supplements": [overdue(owed) for owed in services.overdue_of(application)],
@@ -71,13 +73,21 @@ def materials(application: Application, mine: bool) -> list[dict]:
     }  # fmt: skip
     return [
         {"key": m.key, "name": text(m), "evidence": m.evidence, "principal": m.principal,
-         "matters": m.matter_codes, "originals": m.originals, "copies": m.copies,
-         "status": m.status, "from_matter": m.from_matter, "due_on": m.due_on,
-         "document": m.document_id,
+         "optional": m.optional, "matters": m.matter_codes, "originals": m.originals,
+         "copies": m.copies, "status": m.status, "from_matter": m.from_matter,
+         "due_on": m.due_on, "document": m.document_id,
          "reused": m.reused, "supplied_at": m.supplied_at, "requested": m.key in requested,
          "offers": [d.pk for d in offers.get(m.key, [])]}
         for m in application.materials.all()
     ]  # fmt: skip
+
+
+def optional(offer: services.OptionalMaterial) -> dict:
+    material = offer.material
+    return {"key": offer.key, "name": text(material),
+            "evidence": material.evidence.code if material.evidence else "",
+            "note": pair(material, "note"), "matters": list(offer.matters),
+            "originals": material.originals, "copies": material.copies}  # fmt: skip
 
 
 def matter(task: ApplicationMatter) -> dict:

@@ -120,6 +120,8 @@ class CaseMaterial(Schema):
     name: Text
     evidence: str
     principal: bool = Field(description="False: may be missing at acceptance (容缺)")
+    optional: bool = Field(description='"If it applies": added by the applicant or asked for '
+                           "by a reviewer, never required by the pre-check")  # fmt: skip
     matters: list[str]
     originals: int
     copies: int
@@ -133,6 +135,16 @@ class CaseMaterial(Schema):
     supplied_at: datetime | None
     requested: bool = Field(description="Asked for in an open supplement request")
     offers: list[int] = Field(description="Vault documents that could be reused (drafts)")
+
+
+class OptionalOut(Schema):
+    key: str = Field(description="Upload or reuse a document with this material key")
+    name: Text
+    evidence: str
+    note: Text | None
+    matters: list[str] = Field(description="The matters asking for it if it applies")
+    originals: int
+    copies: int
 
 
 class Clock(Schema):
@@ -284,6 +296,9 @@ class ApplicationDetail(Summary):
     data: dict[str, str]
     fields: list[FieldOut]
     materials: list[CaseMaterial]
+    optional_materials: list[OptionalOut] = Field(
+        description='Materials "if it applies" the applicant may add until the decision'
+    )
     matters: list[CaseMatter]
     supplements: list[Supplement]
     overdue_supplements: list[OverdueSupplement] = Field(

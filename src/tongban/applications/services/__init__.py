@@ -13,6 +13,9 @@ from .citywide import add_matter, centres_to_choose, choose_centre, set_benefici
 from .clocks import clock, remind_reviewers
 from .data import FIELDS, Field, clean_data, fields_for
 from .drafting import (
+    OptionalMaterial,
+    addable_materials,
+    optional_materials,
     post_offered,
     remove_document,
     reuse,
@@ -37,10 +40,12 @@ __all__ = [
     "CaseError",
     "Field",
     "Finding",
+    "OptionalMaterial",
     "accept",
     "act_on_overdue",
     "add_matter",
     "add_note",
+    "addable_materials",
     "answer_supplement",
     "approve",
     "centres_to_choose",
@@ -50,6 +55,7 @@ __all__ = [
     "expire_drafts",
     "fields_for",
     "may_accept",
+    "optional_materials",
     "overdue_of",
     "overdue_tolerated",
     "parse_day",

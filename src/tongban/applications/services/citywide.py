@@ -17,7 +17,7 @@ from tongban.catalogue.models import Matter, Region, ServiceCentre
 from tongban.core.identity import clean_resident_id, mask_resident_id
 
 from ..models import Application, ApplicationMaterial, ApplicationMatter
-from .drafting import add_tasks, require_editable, require_served, served
+from .drafting import add_tasks, material_key, require_editable, require_served, served
 from .errors import CaseError
 
 Relation = ApplicationMatter.Relation
@@ -103,8 +103,7 @@ def add_matter(application: Application, user, matter_code: str) -> ApplicationM
     task = application.matters.get(matter=matter, lead=True)
     lines = {line.key: line for line in application.materials.all()}
     for material in matter.materials.select_related("evidence").filter(required=True):
-        key = (material.evidence.code if material.evidence else
-               f"{matter.code}:{material.name_en}")[:200]  # fmt: skip
+        key = material_key(matter.code, material)
         line = lines.get(key)
         if line is not None:
             line.matter_codes = [*line.matter_codes, matter.code]

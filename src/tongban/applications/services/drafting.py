@@ -3,6 +3,7 @@ materials uploaded or reused from the vault."""
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,9 +12,17 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from tongban.audit.services import record
-from tongban.catalogue.models import CatalogueVersion, Channel, CounterKind, Matter, ServiceCentre
+from tongban.catalogue.models import (
+    CatalogueVersion,
+    Channel,
+    CounterKind,
+    Material,
+    Matter,
+    ServiceCentre,
+)
 from tongban.core.bilingual import prefers_chinese
 from tongban.guidance.services import InvalidSheet, read_sheet
+from tongban.notifications.services import notify
 
 from .. import access, states
 from ..models import (
@@ -175,7 +184,7 @@ def start_from_matter(user, matter: Matter) -> Application:
     ApplicationMaterial.objects.bulk_create(
         ApplicationMaterial(
             application=application,
-            key=(x.evidence.code if x.evidence else f"{matter.code}:{x.name_en}")[:200],
+            key=material_key(matter.code, x),
             evidence=x.evidence.code if x.evidence else "",
             name_en=x.name_en[:200],
             name_zh=x.name_zh[:200],
@@ -258,6 +267,75 @@ def set_delivery(application: Application, user, method: str, address: str) -> N
     application.save(update_fields=["delivery_method", "delivery_address", "updated_at"])
 
 
+# --- materials "if it applies" ------------------------------------------------------
+
+# Application states until the decision: a tolerated material may be supplied and a material
+# "if it applies" added (from submission on, while the case waits for acceptance too).
+UNTIL_DECIDED = states.UNDER_REVIEW | {"submitted"}
+
+
+@dataclass(frozen=True)
+class OptionalMaterial:
+    """A material the catalogue asks for only "if it applies" (not required) for some matters
+    of an application, and not on it yet."""
+
+    key: str
+    material: Material  # the first such matter's catalogue line: name, note, counts
+    matters: tuple[str, ...]
+
+
+def material_key(matter_code: str, material: Material) -> str:
+    """A material's line in the merged list: its evidence type, or the matter's own form."""
+    key = material.evidence.code if material.evidence else f"{matter_code}:{material.name_en}"
+    return key[:200]
+
+
+def optional_materials(application: Application) -> list[OptionalMaterial]:
+    """The "if it applies" materials of the application's matters that are not on it yet,
+    one per line key, for every matter listing it, in the order of the matters."""
+    order = {t.matter_id: (t.order, t.pk) for t in application.matters.all()}
+    rows = Material.objects.filter(matter_id__in=list(order), required=False)
+    rows = sorted(rows.select_related("evidence", "matter"),
+                  key=lambda m: (order[m.matter_id], m.position, m.pk))  # fmt: skip
+    present = set(application.materials.values_list("key", flat=True))
+    found: dict[str, OptionalMaterial] = {}
+    for row in rows:
+        key = material_key(row.matter.code, row)
+        if key in present:
+            continue
+        offer = found.get(key)
+        found[key] = (OptionalMaterial(key, row, (row.matter.code,)) if offer is None
+                      else replace(offer, matters=(*offer.matters, row.matter.code)))  # fmt: skip
+    return list(found.values())
+
+
+def addable_materials(application: Application) -> list[OptionalMaterial]:
+    """What the applicant may add now: the materials "if it applies", until the decision."""
+    if application.state not in states.EDITABLE | UNTIL_DECIDED:
+        return []
+    return optional_materials(application)
+
+
+def optional_line(application: Application, offer: OptionalMaterial) -> ApplicationMaterial:
+    """The (unsaved) line a material "if it applies" takes once added or asked for."""
+    material = offer.material
+    return ApplicationMaterial(
+        application=application,
+        key=offer.key,
+        evidence=material.evidence.code if material.evidence else "",
+        name_en=material.name_en[:200],
+        name_zh=material.name_zh[:200],
+        principal=False,
+        optional=True,
+        matter_codes=list(offer.matters),
+        originals=material.originals,
+        copies=material.copies,
+    )
+
+
+# --- the documents --------------------------------------------------------------------
+
+
 def _material(application: Application, key: str) -> ApplicationMaterial:
     found = application.materials.filter(key=key).first()
     if found is None:
@@ -265,16 +343,30 @@ def _material(application: Application, key: str) -> ApplicationMaterial:
     return found
 
 
+def _material_or_optional(application: Application, key: str) -> ApplicationMaterial:
+    """A line of the application, or a new one for a material "if it applies" of its
+    matters (saved with its document)."""
+    found = application.materials.filter(key=key).first()
+    if found is not None:
+        return found
+    offer = next((o for o in optional_materials(application) if o.key == key), None)
+    if offer is None:
+        raise CaseError(_("This application does not ask for that material."), "material")
+    return optional_line(application, offer)
+
+
 def _may_upload(application: Application, line: ApplicationMaterial) -> bool:
-    """Drafts take any material but a result of the application itself; later only what
-    is owed: a tolerated one from submission (while the case waits for acceptance too), one
-    asked for during review."""
+    """Drafts take any material but a result of the application itself; until the decision
+    the applicant may supply a tolerated one (from submission, while the case waits for
+    acceptance too) and add one "if it applies"; during review, what a reviewer asked for."""
     if line.from_matter:
         return False
     if application.state in states.EDITABLE:
         return True
-    owing = states.UNDER_REVIEW | {"submitted"}
-    if line.status == ApplicationMaterial.Status.TOLERATED and application.state in owing:
+    if application.state in UNTIL_DECIDED and (
+        line.status == ApplicationMaterial.Status.TOLERATED
+        or (line.optional and line.document_id is None)
+    ):
         return True
     if application.state not in states.UNDER_REVIEW:
         return False
@@ -295,7 +387,7 @@ def upload(
     application: Application, user, key: str, source, name: str, valid_until: date | None = None
 ) -> ApplicationMaterial:
     """Store a file in the applicant's vault and let it serve this material line."""
-    line = _material(application, key)
+    line = _material_or_optional(application, key)
     if not _may_upload(application, line):
         raise CaseError(_("This material cannot be changed now."), "file")
     try:
@@ -324,7 +416,7 @@ def _vault_document(user, line, stored: StoredFile, valid_until: date | None) ->
 
 def reuse(application: Application, user, key: str, document_id: int) -> ApplicationMaterial:
     """The applicant consents to reuse a document of their vault for this material."""
-    line = _material(application, key)
+    line = _material_or_optional(application, key)
     if not _may_upload(application, line):
         raise CaseError(_("This material cannot be changed now."), "document")
     document = Document.objects.filter(pk=document_id, owner=user).first()
@@ -339,26 +431,55 @@ def reuse(application: Application, user, key: str, document_id: int) -> Applica
 
 def _use(application, user, line, document: Document, *, reused: bool) -> ApplicationMaterial:
     was_owed = line.status == ApplicationMaterial.Status.TOLERATED
+    added = line.pk is None
     line.document, line.reused = document, reused
     line.status = ApplicationMaterial.Status.PROVIDED
     if application.state not in states.EDITABLE:
         line.supplied_at = clocks.now()
-    line.save()
+    _save(line)
     record(
         "update",
         object_type="applications.applicationmaterial",
         object_id=line.pk,
         object_label=f"{application.number} {line.key}",
         after={"document": document.pk, "sha256": document.sha256, "reused": reused,
-               "consent": reused, "supplied_after_acceptance": was_owed},
+               "consent": reused, "supplied_after_acceptance": was_owed, "added": added},
         actor=user,
     )  # fmt: skip
+    if added and application.state in states.UNDER_REVIEW:
+        _tell_reviewers(application, line)
     return line
 
 
+def _save(line: ApplicationMaterial) -> None:
+    if line.pk is not None:
+        line.save()
+        return
+    try:
+        with transaction.atomic():
+            line.save()
+    except IntegrityError:  # added twice at once
+        raise CaseError(_("This material was just added: reload the page."), "material") from None
+
+
+def _tell_reviewers(application: Application, line: ApplicationMaterial) -> None:
+    """A material "if it applies" added during review: the departments still deciding its
+    matters hear of it."""
+    tasks = application.matters.filter(matter__code__in=line.matter_codes)
+    departments = tasks.exclude(state__in=states.DECIDED).values_list("department_id", flat=True)
+    for department in set(departments):
+        for reviewer in access.reviewers(department):
+            notify(reviewer, application, _("%(number)s: the applicant added %(material)s."),
+                   number=application.number, material=line.name_en)  # fmt: skip
+
+
 def remove_document(application: Application, user, key: str) -> None:
+    """Take the document off a line of a draft; a material "if it applies" leaves the list."""
     require_editable(application)
     line = _material(application, key)
+    if line.optional:
+        line.delete()
+        return
     line.document, line.reused = None, False
     line.status = ApplicationMaterial.Status.MISSING
     line.save()

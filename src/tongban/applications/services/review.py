@@ -15,6 +15,7 @@ from tongban.notifications.services import notify
 from .. import access, states
 from ..models import Application, ApplicationMaterial, ApplicationMatter, SupplementRequest
 from . import clocks, fees, joint
+from .drafting import optional_line, optional_materials
 from .errors import CaseError
 
 
@@ -122,12 +123,19 @@ def request_supplement(task: ApplicationMatter, reviewer, *, material_keys: list
     task = _reviewing(task, reviewer)
     if not reason.strip():
         raise CaseError(_("Say what is to be supplied or corrected, and why."), "reason")
-    known = set(task.application.materials.values_list("key", flat=True))
-    unknown = [k for k in material_keys if k not in known]
+    application = task.application
+    known = set(application.materials.values_list("key", flat=True))
+    # A material "if it applies" of this matter becomes a line of the case once asked for.
+    offers = {o.key: o for o in optional_materials(application) if task.matter.code in o.matters}
+    unknown = [k for k in material_keys if k not in known and k not in offers]
     if unknown:
-        raise CaseError(_("This application has no such material."), "material_keys")
+        raise CaseError(_("Neither this application nor this matter has the material %(keys)s.")
+                        % {"keys": ", ".join(unknown)}, "material_keys")  # fmt: skip
     if not 1 <= days <= 60:
         raise CaseError(_("Give between 1 and 60 working days."), "days")
+    added = [optional_line(application, offers[k]) for k in dict.fromkeys(material_keys)
+             if k in offers]  # fmt: skip
+    ApplicationMaterial.objects.bulk_create(added, ignore_conflicts=True)
     day = clocks.today()
     move(task, states.REVIEW, "request_supplement", reviewer, paused_on=day)
     request = SupplementRequest.objects.create(

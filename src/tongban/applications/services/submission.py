@@ -46,6 +46,8 @@ def precheck(application: Application) -> list[Finding]:
     day = clocks.today()
     for line in application.materials.select_related("document").filter(from_matter=""):
         matters = tuple(line.matter_codes)
+        if line.document is None and line.optional:
+            continue  # "if it applies": asked for by a reviewer, never by the pre-check
         if line.document is None:
             if line.principal:
                 message = _("%(name)s is a principal material: it cannot be missing.")

@@ -370,6 +370,7 @@ def _task_context(user, task: ApplicationMatter) -> dict:
         "clock": clocks.clock(task),
         "materials": [m for m in materials if code in m.matter_codes],
         "all_materials": materials,
+        "optional": [o for o in services.optional_materials(application) if code in o.matters],
         "tolerated": [
             m
             for m in materials
