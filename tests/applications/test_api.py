@@ -116,12 +116,20 @@ def test_the_supermarket_chain_through_the_api(act, settings):
     assert number in [a["number"] for a in queue["items"]]
     case = ok(client.get(f"{API}/applications/{number}"))
     assert {"accept", "reject"} <= set(case["actions"])
-    assert ok(post(client, f"/applications/{number}/accept"))["state"] == "in_review"
+    accepted = ok(post(client, f"/applications/{number}/accept"))
+    assert accepted["state"] == "in_review"
     assert number not in [a["number"] for a in ok(client.get(f"{API}/acceptance"))["items"]]
+    # The kitchen waste declaration is an instant matter: the clerk decided it on accepting.
+    kitchen = next(m for m in accepted["matters"] if m["kind"] == "instant")
+    assert kitchen["department"]["code"] == "jingan-greening" and kitchen["state"] == "approved"
+    inbox = ok(act("reviewer.green").get(f"{API}/reviews?state=reviewing"))["items"]
+    assert number not in [t["application"] for t in inbox]
 
-    # Three departments review in parallel; the fire department asks for a clearer scan.
+    # The other two departments review in parallel; fire asks for a clearer scan.
     tasks = {}
     for department, reviewer in REVIEWERS.items():
+        if reviewer == "reviewer.green":
+            continue
         inbox = ok(act(reviewer).get(f"{API}/reviews"))
         found = [t for t in inbox["items"] if t["application"] == number]
         assert found and all(t["department"] == department for t in found)
@@ -412,7 +420,8 @@ def unchanged(c: dict) -> None:
     assert c["state"] == "in_review" and snapshot(application) == c["snapshot"]
     assert not application.notes.exists() and not application.matters.filter(
         supplements__isnull=False).exists()  # fmt: skip
-    assert all(t.state == "reviewing" for t in application.matters.all())
+    # Only the instant kitchen waste declaration was decided, by the clerk on accepting.
+    assert {t.matter.kind for t in application.matters.exclude(state="reviewing")} == {"instant"}
 
 
 def test_another_applicant_finds_nothing(act, case):

@@ -58,7 +58,7 @@ from tongban.applications.models import (
     IssuedDocument,
     SupplementRequest,
 )
-from tongban.applications.services import CaseError, clocks
+from tongban.applications.services import CaseError, clocks, instant
 from tongban.audit.models import AuditEntry
 from tongban.core import workdays
 from tongban.core.machine import Machine
@@ -299,9 +299,17 @@ class CaseMachine(RuleBasedStateMachine):
             return
         if head_start == "submitted":
             return
-        services.accept(case.get(), self.users["clerk"])
-        tasks = application.matters.select_related("matter").order_by("pk")
+        tasks = list(application.matters.select_related("matter").order_by("pk"))
+        # The clerk decides the instant matters on accepting: refuses those chosen.
+        clerk_decides = instant.decidable(application)
+        refusals = {t.matter.code: "Not in line with the zoning plan"
+                    for number, t in enumerate(tasks) if head_start != "accepted"
+                    and number in chosen and t.matter.code in clerk_decides}  # fmt: skip
+        services.accept(case.get(), self.users["clerk"], refusals)
         for number, task in enumerate(tasks):
+            task.refresh_from_db()
+            if task.state != "reviewing":
+                continue
             reviewer = self.reviewer(task, "right")
             if head_start == "accepted" and number in chosen:
                 # Asked for the tolerated material, or for a correction only.

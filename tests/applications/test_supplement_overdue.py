@@ -17,7 +17,7 @@ from tongban.applications.services import clocks, supplements
 from tongban.audit.models import AuditEntry
 from tongban.notifications.models import Notification
 
-from .cases import fill_and_upload, pdf_file, start_supermarket
+from .cases import fill_and_upload, pdf_file, start_food_licence, start_supermarket
 
 pytestmark = pytest.mark.django_db
 
@@ -109,13 +109,15 @@ def test_an_overdue_tolerated_material_ends_its_matters(owed, monkeypatch):
         entry = AuditEntry.objects.get(object_type="applications.applicationmatter",
                                        object_id=str(ended.pk), after__action="lapse")  # fmt: skip
         assert entry.after["state"] == "withdrawn"
-    assert task(owed, "green-shop-signboard").state == "reviewing"
+    # The instant signboard filing was approved on acceptance; nothing else was owed for it.
+    assert task(owed, "green-shop-signboard").state == "approved"
     line = owed.materials.get(key="floor-plan")
     assert line.status == ApplicationMaterial.Status.LAPSED
     assert notices("jingan.fresh", "ended as withdrawn") == 2
     assert notices("reviewer.market", "ended as withdrawn") == 1
     owed.refresh_from_db()
-    assert owed.state == "in_review" and not services.overdue_of(owed)
+    # Every matter is decided: the lapsed ones and the instant ones approved on acceptance.
+    assert owed.state == "decided" and not services.overdue_of(owed)
     with pytest.raises(services.CaseError):
         services.upload(owed, owed.applicant, "floor-plan", pdf_file(), "plan.pdf")
 
@@ -139,15 +141,17 @@ def test_supplied_in_time_nothing_lapses(owed, monkeypatch):
     assert not owed.matters.filter(state="withdrawn").exists()
 
 
-def test_an_unanswered_request_ends_its_matter_and_the_application(owed, demo_catalogue,
+def test_an_unanswered_request_ends_its_matter_and_the_application(demo_catalogue,
                                                                    monkeypatch):  # fmt: skip
-    on(monkeypatch, DUE)
-    services.upload(owed, owed.applicant, "floor-plan", pdf_file(), "plan.pdf")
-    reviewers = {"jingan-market": "reviewer.market", "jingan-fire-rescue": "reviewer.fire",
-                 "jingan-greening": "reviewer.green"}  # fmt: skip
-    for each in owed.matters.select_related("department"):
-        reviewer = demo_catalogue[reviewers[each.department.code]]
-        services.request_supplement(each, reviewer, material_keys=[], reason="Sign it.", days=1)
+    shop = demo_catalogue["jingan.fresh"]
+    owed = start_food_licence(shop)
+    fill_and_upload(owed, shop)
+    on(monkeypatch, ACCEPTED)
+    services.submit(owed, shop)
+    services.accept(owed, demo_catalogue["clerk"])
+    licence = owed.matters.get()
+    services.request_supplement(licence, demo_catalogue["reviewer.market"], material_keys=[],
+                                reason="Sign it.", days=1)  # fmt: skip
     on(monkeypatch, date(2026, 3, 11))
     tick()
     owed.refresh_from_db()

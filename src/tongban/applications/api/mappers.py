@@ -93,6 +93,7 @@ def optional(offer: services.OptionalMaterial) -> dict:
 def matter(task: ApplicationMatter) -> dict:
     return {
         "task": task.pk, "code": task.matter.code, "name": text(task.matter),
+        "kind": task.matter.kind,
         "city_wide": task.matter.city_wide, "beneficiary": beneficiary(task),
         "department": {"code": task.department.code, "name": text(task.department)},
         "lead": task.lead, "after": task.after, "state": task.state, "started_on": task.started_on,

@@ -170,10 +170,26 @@ class Beneficiary(Schema):
     district: str | None = Field(description="Their household registration district's code")
 
 
+class InstantRefusal(Schema):
+    matter: str = Field(description="The code of an instant matter of the application")
+    reason: str = Field(description="The reason and legal ground, for the applicant")
+
+
+class AcceptIn(Schema):
+    refuse: list[InstantRefusal] = Field(
+        default=[],
+        description="Instant matters the clerk refuses on accepting; the others are approved",
+    )
+
+
 class CaseMatter(Schema):
     task: int = Field(description="The review task's id")
     code: str
     name: Text
+    kind: str = Field(
+        description="instant: decided at acceptance by the accepting clerk; "
+        "promised: reviewed by its department within the promised days"
+    )
     city_wide: bool = Field(description="Decided in the beneficiary's registration district")
     beneficiary: Beneficiary
     department: DepartmentRef

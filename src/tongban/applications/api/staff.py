@@ -12,6 +12,7 @@ from . import mappers
 from .schemas import (
     READ,
     WRITE,
+    AcceptIn,
     ApplicationDetail,
     ApproveIn,
     BodyIn,
@@ -45,11 +46,12 @@ def acceptance(request: HttpRequest):
 @router.post(
     "/applications/{number}/accept",
     response={200: ApplicationDetail, **WRITE},
-    summary="Accept at the window: the departments' clocks start",
+    summary="Accept at the window: the departments' clocks start; instant matters are decided",
 )
-def accept(request: HttpRequest, number: str):
+def accept(request: HttpRequest, number: str, body: AcceptIn | None = None):
     application = access.application_for(request.user, number)
-    services.accept(application, request.user)
+    refusals = {r.matter: r.reason for r in body.refuse} if body else {}
+    services.accept(application, request.user, refusals)
     return mappers.detail(Application.objects.get(pk=application.pk), request.user)
 
 

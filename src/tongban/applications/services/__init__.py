@@ -3,8 +3,9 @@
 Each action checks its role and the allowed move (``states``), changes the rows in one
 transaction, audits the transition (``moves.move``) and notifies whom it concerns. The
 modules follow the case: ``drafting`` and ``submission`` (the applicant), ``acceptance``
-(the counter), ``review`` (the departments), ``citywide`` (family members' matters routed
-to their district, the centre chosen), ``notes`` and ``rating``; ``clocks`` keeps the
+(the counter) and ``instant`` (the instant matters it decides), ``review`` (the
+departments), ``citywide`` (family members' matters routed to their district, the centre
+chosen), ``notes`` and ``rating``; ``clocks`` keeps the
 working-day time limits. The actions are re-exported here: ``services.accept(...)``.
 """
 
@@ -29,6 +30,7 @@ from .drafting import (
 )
 from .errors import CaseError, parse_day
 from .fees import parse_fee
+from .instant import decidable as instant_decidable
 from .notes import add_note
 from .rating import rate
 from .review import answer_supplement, approve, overdue_tolerated, refuse, request_supplement
@@ -59,6 +61,7 @@ __all__ = [
     "overdue_of",
     "overdue_tolerated",
     "parse_day",
+    "instant_decidable",
     "parse_fee",
     "post_offered",
     "precheck",

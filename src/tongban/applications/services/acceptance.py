@@ -1,16 +1,15 @@
 """Acceptance at the one window (一窗受理): the clerk accepts or rejects a submitted
-application; accepting starts every department's clock."""
+application; accepting starts every department's clock and decides the instant matters."""
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from tongban.core import workdays
 from tongban.core.moves import move
 from tongban.notifications.services import notify
 
 from .. import access, states
-from ..models import Application, ApplicationMaterial, ApplicationMatter
-from . import clocks
+from ..models import Application, ApplicationMaterial
+from . import clocks, instant
 from .errors import CaseError
 
 
@@ -23,14 +22,18 @@ def may_accept(user, application: Application) -> bool:
 
 
 @transaction.atomic
-def accept(application: Application, clerk) -> None:
+def accept(application: Application, clerk, refusals: dict[str, str] | None = None) -> None:
+    """Accept; ``refusals`` are the instant matters the clerk refuses, with their reasons
+    (the other instant matters are approved)."""
     access.require(may_accept(clerk, application))
     application = Application.objects.select_for_update().get(pk=application.pk)
-    accept_now(application, clerk)
+    accept_now(application, clerk, refusals or {})
 
 
-def accept_now(application: Application, clerk) -> None:
+def accept_now(application: Application, clerk, refusals: dict[str, str] | None = None) -> None:
     """Accept a locked application: by a clerk, or by the system when every matter is online."""
+    instant_codes = instant.decidable(application)
+    instant.check_refusals(application, refusals or {})
     missing = application.materials.filter(principal=True, document__isnull=True, from_matter="")
     if missing.exists():
         raise CaseError(_("A principal material is missing: this application cannot be accepted."))
@@ -51,21 +54,11 @@ def accept_now(application: Application, clerk) -> None:
         if task.after:
             move(task, states.REVIEW, "wait", None)
         else:
-            start_clock(task, day)
+            clocks.start_clock(task, day, tell=task.matter.code not in instant_codes)
     notify(application.applicant, application,
            _("Application %(number)s was accepted; the departments are reviewing it."),
            number=application.number)  # fmt: skip
-
-
-def start_clock(task: ApplicationMatter, day) -> None:
-    """The task's time limit runs from ``day``; its department is told."""
-    task.started_on = day
-    task.due_on = workdays.add_working_days(day, task.matter.promised_days)
-    task.due_confirmed = workdays.calendar_confirmed(task.due_on)
-    task.save(update_fields=["started_on", "due_on", "due_confirmed"])
-    for reviewer in access.reviewers(task.department_id):
-        notify(reviewer, task.application, _("New matter to review: %(number)s, %(matter)s."),
-               number=task.application.number, matter=task.matter.name_en)  # fmt: skip
+    instant.decide(application, clerk, instant_codes, refusals or {})
 
 
 def reject(application: Application, clerk, reason: str) -> None:

@@ -37,6 +37,19 @@ def validity_end(start: date, months: int) -> date:
     return start + relativedelta(months=months) - timedelta(days=1)
 
 
+def start_clock(task: ApplicationMatter, day: date, *, tell: bool = True) -> None:
+    """The task's time limit runs from ``day``; its department is told (``tell``)."""
+    task.started_on = day
+    task.due_on = workdays.add_working_days(day, task.matter.promised_days)
+    task.due_confirmed = workdays.calendar_confirmed(task.due_on)
+    task.save(update_fields=["started_on", "due_on", "due_confirmed"])
+    if not tell:
+        return
+    for reviewer in access.reviewers(task.department_id):
+        notify(reviewer, task.application, _("New matter to review: %(number)s, %(matter)s."),
+               number=task.application.number, matter=task.matter.name_en)  # fmt: skip
+
+
 def resume_clock(task: ApplicationMatter) -> None:
     """Add the paused working days to the pause total and move the due date by as many."""
     day = today()

@@ -20,7 +20,6 @@ from tongban.notifications.services import notify
 from .. import issuing, states
 from ..models import Application, ApplicationMaterial, ApplicationMatter
 from . import clocks
-from .acceptance import start_clock
 
 
 def chain(application: Application, after: dict[str, list[str]]) -> None:
@@ -70,7 +69,7 @@ def settle(application: Application, matter_id: int) -> None:
     for task in waiting:
         if set(task.after) <= granted:
             move(task, states.REVIEW, "start", None)
-            start_clock(task, day)
+            clocks.start_clock(task, day)
 
 
 def _outcome(tasks: list[ApplicationMatter], code: str) -> str:

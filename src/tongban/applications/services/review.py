@@ -56,11 +56,17 @@ def approve(task: ApplicationMatter, reviewer, *, valid_until: date | None = Non
                           "cannot be approved until it is."))  # fmt: skip
     if valid_until and valid_until <= clocks.today():
         raise CaseError(_("The validity must end after today."), "valid_until")
-    due = fees.assess(task.matter, fee) if task.lead else None
+    record_approval(task, reviewer, fees.assess(task.matter, fee) if task.lead else None,
+                    valid_until=valid_until, scope=scope)  # fmt: skip
+
+
+def record_approval(task: ApplicationMatter, actor, fee: Decimal | None, *,
+                    valid_until: date | None = None, scope: str = "") -> None:  # fmt: skip
+    """Approve a locked task whose checks have passed."""
     result = {"valid_until": valid_until.isoformat() if valid_until else None,
               "scope": scope.strip()[:1000],
-              "fee": str(due) if due is not None else None}  # fmt: skip
-    move(task, states.REVIEW, "approve", reviewer, decided_at=clocks.now(), decided_by=reviewer,
+              "fee": str(fee) if fee is not None else None}  # fmt: skip
+    move(task, states.REVIEW, "approve", actor, decided_at=clocks.now(), decided_by=actor,
           result=result)  # fmt: skip
     _after_decision(task)
 
@@ -70,10 +76,15 @@ def refuse(task: ApplicationMatter, reviewer, reason: str) -> None:
     task = _reviewing(task, reviewer)
     if not reason.strip():
         raise CaseError(_("A refusal needs its reason and legal ground."), "reason")
+    record_refusal(task, reviewer, reason)
+
+
+def record_refusal(task: ApplicationMatter, actor, reason: str) -> None:
+    """Refuse a locked task: the matter is refused, its other departments' tasks close."""
     if task.paused_on:
         clocks.resume_clock(task)
     close_requests(task, "refused")
-    move(task, states.REVIEW, "refuse", reviewer, decided_at=clocks.now(), decided_by=reviewer,
+    move(task, states.REVIEW, "refuse", actor, decided_at=clocks.now(), decided_by=actor,
           reason=reason.strip()[:4000])  # fmt: skip
     _close_matter(task)
     _after_decision(task)

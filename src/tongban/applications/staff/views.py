@@ -157,6 +157,9 @@ def _case_context(user, application: Application) -> dict:
     parcel = selectors.delivery_of(application)
     centre_staff = access.is_centre_staff(user, application)
     issued = list(selectors.issued_of(application))
+    may_accept = states.APPLICATION.allows(application.state, "accept") and services.may_accept(
+        user, application
+    )
     return {
         "application": application,
         "state": state_label(application.state),
@@ -176,8 +179,8 @@ def _case_context(user, application: Application) -> dict:
         "delivery": parcel,
         "delivery_state": state_label(parcel.state) if parcel else "",
         "events": _events(parcel),
-        "may_accept": states.APPLICATION.allows(application.state, "accept")
-        and services.may_accept(user, application),
+        "may_accept": may_accept,
+        "instant_choices": _instant_choices(application, {}) if may_accept else [],
         "may_issue": states.APPLICATION.allows(application.state, "issue") and centre_staff,
         "may_collect": bool(
             parcel
@@ -199,6 +202,22 @@ def _case_context(user, application: Application) -> dict:
     }
 
 
+def _instant_tasks(application) -> list:
+    """The instant matters the accepting clerk decides, their lead tasks in order."""
+    codes = services.instant_decidable(application)
+    return [t for t in application.matters.filter(lead=True).select_related("matter")
+            if t.matter.code in codes]  # fmt: skip
+
+
+def _instant_choices(application, posted) -> list[dict]:
+    """The accept form's choice for each instant matter, as last posted (approve by default)."""
+    return [
+        {"task": task, "refuse": posted.get(f"decision-{task.matter.code}") == "refuse",
+         "reason": posted.get(f"reason-{task.matter.code}", "")}
+        for task in _instant_tasks(application)
+    ]  # fmt: skip
+
+
 def _render_case(request, number: str, form: str, error: CaseError) -> HttpResponse:
     """The case again, the failed form filled in as sent and its error next to the field."""
     application = access.application_for(request.user, number)
@@ -206,6 +225,8 @@ def _render_case(request, number: str, form: str, error: CaseError) -> HttpRespo
     context.update(
         errors={f"{form}_{error.field}": error.message}, failed=form, posted=request.POST
     )
+    if context["instant_choices"]:
+        context["instant_choices"] = _instant_choices(application, request.POST)
     return render(request, "applications/staff/case.html", context, status=422)
 
 
@@ -245,7 +266,9 @@ def accept(request: HttpRequest, number: str) -> HttpResponse:
     application = access.application_for(request.user, number)
 
     def run() -> str:
-        services.accept(application, request.user)
+        choices = _instant_choices(application, request.POST)
+        refusals = {c["task"].matter.code: c["reason"] for c in choices if c["refuse"]}
+        services.accept(application, request.user, refusals)
         return _("Application %(number)s is accepted: the departments have it in their inbox.") % {
             "number": application.number
         }
