@@ -166,6 +166,18 @@ def test_li_ming_cannot_start_an_enterprise_matter_on_the_page(client, login):
     assert not Application.objects.exists()
 
 
+def test_li_ming_is_not_offered_to_apply_for_an_enterprise_matter(client, login):
+    login("li.ming")
+    page = client.get(reverse("matter", args=["market-device-online-sales-filing"]))
+    assert "Apply online" not in page.content.decode()
+    login("clerk")
+    page = client.get(reverse("matter", args=["market-device-online-sales-filing"]))
+    assert "Apply online" not in page.content.decode()
+    login("jingan.fresh")
+    page = client.get(reverse("matter", args=["market-device-online-sales-filing"]))
+    assert "Apply online" in page.content.decode()
+
+
 def test_li_ming_cannot_apply_for_a_business_sheet_over_the_api(client, login):
     login("li.ming")
     refused = post(client, "/applications", {"sheet": sheet_token("supermarket-small",
