@@ -5,6 +5,7 @@ left to them (see the report of branch i11i); these are the ones nothing asserte
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from tongban.accounts.models import User
@@ -153,6 +154,19 @@ def test_a_message_on_a_case_handed_in_at_pengpu_reaches_pengpu_and_baoshan(
 
     assert told("clerk.pengpu") and told("reviewer.baoshan")
     assert not told("clerk") and not told("reviewer.health")
+
+
+# --- 5 channels: the sheet marks counter-only matters -----------------------------------
+
+
+def test_the_sheet_marks_the_temporary_id_card_at_the_counter(client, demo_catalogue):
+    cache.clear()  # sheet bodies are kept per guide version
+    token = sheet_token("sscard-lost", {"also_lost": ["id-card"], "doctor": False})
+    page = client.get(reverse("guidance:sheet", args=[token])).content.decode()
+    entries = {entry.split("</strong>")[0]: entry for entry in page.split("<li><strong>")[1:]}
+    assert "at the counter" in entries["Temporary resident identity card"]
+    online = [name for name, entry in entries.items() if "at the counter" not in entry]
+    assert "Reporting a lost resident identity card" in online
 
 
 # --- 6 audience, on the pages -----------------------------------------------------------
