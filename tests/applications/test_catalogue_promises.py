@@ -169,6 +169,27 @@ def test_the_sheet_marks_the_temporary_id_card_at_the_counter(client, demo_catal
     assert "Reporting a lost resident identity card" in online
 
 
+def test_a_certificate_for_a_family_member_names_them_as_its_holder(client, login):
+    card = "hr-social-security-card-reissue"  # city-wide, with a result
+    login("li.ming")
+    case = started(client, {"matter": card})
+    number = case["number"]
+    spouse = {"relation": "spouse", "name": "Zhang Hui", "id_number": "310113198811054018",
+              "district": "310106"}  # fmt: skip
+    ok(client.put(f"{API}/applications/{number}/matters/{card}/beneficiary", spouse,
+                  content_type="application/json"))  # fmt: skip
+    upload_all(client, case)
+    ok(post(client, f"/applications/{number}/submit", {"commitment": True}))
+    login("clerk")
+    ok(post(client, f"/applications/{number}/accept"))
+    [task] = review_as(client, "jingan-human-resources")
+    ok(post(client, f"/reviews/{task['id']}/approve", {"fee": "0"}))  # waived
+    login("manager")
+    [certificate] = ok(post(client, f"/applications/{number}/issue"))
+    client.logout()
+    assert ok(client.get(f"{API}/verify/{certificate['serial']}"))["holder"] == "Zhang Hui"
+
+
 # --- 6 audience, on the pages -----------------------------------------------------------
 
 
