@@ -105,7 +105,7 @@ def _record(
         serial=_serial(task, kind),
         kind=kind,
         task=task,
-        holder=_holder(application),
+        holder=_holder(application, task),
         scope=task.result.get("scope", "") if approved else reasons,
         valid_from=day,
         valid_until=_valid_until(task, day) if approved else None,
@@ -123,7 +123,10 @@ def _valid_until(task: ApplicationMatter, issued_on: date) -> date | None:
     return clocks.validity_end(issued_on, months) if months else None
 
 
-def _holder(application: Application) -> str:
+def _holder(application: Application, task: ApplicationMatter) -> str:
+    """Whom the document is for: the family member the applicant acts for, else the applicant."""
+    if task.beneficiary_name:
+        return task.beneficiary_name
     data = application.data
     return data.get("enterprise_name") or data.get("full_name") or str(application.applicant)
 

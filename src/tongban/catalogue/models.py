@@ -5,6 +5,7 @@ district may be decided by a department of another: centres and departments both
 hang off the region tree rather than off each other.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -163,6 +164,12 @@ class Audience(models.TextChoices):
     SOCIAL_ORGANISATION = "social_organisation", _("Social organisation")
     GOVERNMENT = "government", _("Government body")
     OTHER_ORGANISATION = "other_organisation", _("Other organisation")
+
+
+def serves(audience: list[str], account_kind: str) -> bool:
+    """Whether an account of this kind may apply for a matter for these service objects
+    (``audience``; ``settings.TONGBAN_AUDIENCES``)."""
+    return bool(set(audience) & set(settings.TONGBAN_AUDIENCES.get(account_kind, ())))
 
 
 class Theme(Named, models.Model):

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from .forms import MatterSearchForm
-from .models import CatalogueVersion, Material, Region, ServiceCentre
+from .models import CatalogueVersion, Material, Region, ServiceCentre, serves
 from .places import where_of
 from .queries import browse_lists, find_matters, public_version
 from .stats import catalogue_stats
@@ -69,8 +69,11 @@ def matter(request: HttpRequest, code: str, *, printable: bool = False) -> HttpR
         code=code,
     )
     latest = public_version()
+    user = request.user
     context = {
         "matter": found,
+        # Offered only to an account that may apply for it online (docs/case-rules.md).
+        "may_apply": found.online and user.is_authenticated and serves(found.audience, user.kind),
         "version": version,
         "latest": latest if latest and latest.pk != version.pk else None,
         "where": where_of(found),

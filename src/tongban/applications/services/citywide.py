@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tongban.audit.services import record
-from tongban.catalogue.models import Matter, Region, ServiceCentre
+from tongban.catalogue.models import Matter, Region, ServiceCentre, serves
 from tongban.core.identity import clean_resident_id, mask_resident_id
 
 from ..models import Application, ApplicationMaterial, ApplicationMatter
-from .drafting import add_tasks, material_key, require_editable, require_served, served
+from .drafting import add_tasks, material_key, require_editable, require_served
 from .errors import CaseError
 
 Relation = ApplicationMatter.Relation
@@ -97,7 +97,8 @@ def add_matter(application: Application, user, matter_code: str) -> ApplicationM
         raise CaseError(_("%(matter)s cannot be applied for online: apply at the counter.")
                         % {"matter": matter.name}, "matter")  # fmt: skip
     applicant = application.applicant
-    require_served(applicant, [] if served(matter.audience, applicant) else [matter.name], "matter")
+    unserved = [] if serves(matter.audience, applicant.kind) else [matter.name]
+    require_served(applicant, unserved, "matter")
     order = 1 + max(application.matters.values_list("order", flat=True), default=-1)
     add_tasks(application, matter, order)
     task = application.matters.get(matter=matter, lead=True)

@@ -19,6 +19,7 @@ from tongban.catalogue.models import (
     Material,
     Matter,
     ServiceCentre,
+    serves,
 )
 from tongban.core.bilingual import prefers_chinese
 from tongban.guidance.services import InvalidSheet, read_sheet
@@ -95,12 +96,6 @@ def start_from_sheet(user, version: CatalogueVersion, token: str) -> Application
     return start_from_plan(user, version, sheet.guide, sheet.plan)
 
 
-def served(audience: list[str], user) -> bool:
-    """Whether a matter for this service object (``audience``) is one this account may apply
-    for (``settings.TONGBAN_AUDIENCES``)."""
-    return bool(set(audience) & set(settings.TONGBAN_AUDIENCES.get(user.kind, ())))
-
-
 def require_served(user, names: list[str], field: str) -> None:
     if not names:
         return
@@ -130,7 +125,7 @@ def start_from_plan(user, version: CatalogueVersion, guide, plan) -> Application
                           "counter."), "sheet")  # fmt: skip
     language = "zh" if prefers_chinese() else "en"
     require_served(user, [m.record["name"][language] for m in planned_matters
-                           if not served(m.record["audience"], user)], "sheet")  # fmt: skip
+                           if not serves(m.record["audience"], user.kind)], "sheet")  # fmt: skip
     codes = {m.code for m in planned_matters}
     scenario = guide.scenarios[plan.scenario]
     application = _create(
@@ -172,7 +167,7 @@ def start_from_matter(user, matter: Matter) -> Application:
     if not matter.online:
         raise CaseError(_("%(matter)s cannot be applied for online: apply at the counter.")
                         % {"matter": matter.name}, "matter")  # fmt: skip
-    require_served(user, [] if served(matter.audience, user) else [matter.name], "matter")
+    require_served(user, [] if serves(matter.audience, user.kind) else [matter.name], "matter")
     application = _create(
         user,
         matter.version,
