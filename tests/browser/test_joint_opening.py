@@ -25,6 +25,7 @@ from .test_applications import (
     log_in,
     log_out,
     make_pdf,
+    material_name,
     material_row,
     materials_table,
     open_staff_entry,
@@ -122,7 +123,7 @@ def test_new_internet_cafe_applies_once_and_every_department_reviews_after_its_l
     expect(awaited.get_by_role("button")).to_have_count(0)  # nothing to upload
     rows = materials_table(page).locator("tbody").get_by_role("row")
     names = [
-        re.sub(r"\s*principal$", "", row.get_by_role("rowheader").text_content().strip())
+        material_name(row)
         for row in rows.all()
         if row.get_by_role("button", name=re.compile(r"^Upload\s*:")).count()
     ]
