@@ -35,6 +35,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("reviewer.health", "reviewer", "Reviewer Wang", department="jingan-health"),
     DemoAccount("reviewer.fire", "reviewer", "Reviewer He", department="jingan-fire-rescue"),
     DemoAccount("reviewer.green", "reviewer", "Reviewer Lin", department="jingan-greening"),
+    DemoAccount("reviewer.culture", "reviewer", "Reviewer Xu", department="jingan-culture-tourism"),
+    DemoAccount("reviewer.police", "reviewer", "Reviewer Ma", department="jingan-public-security"),
     DemoAccount("reviewer.baoshan", "reviewer", "Reviewer Feng", department="baoshan-health"),
     DemoAccount(
         "li.ming", "person", "Li Ming", id_number="310106198503154216", registered_in="310106"
