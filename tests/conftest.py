@@ -10,17 +10,19 @@ from tongban.accounts.demo import DEMO_ACCOUNTS, create_demo_accounts
 from tongban.accounts.models import User
 from tongban.catalogue.loader import load_districts
 from tongban.catalogue.queries import forget_served_version
+from tongban.hall.content import load_halls
 
 DATA = Path(settings.PROJECT_DIR) / "data"
 
 
 def load_demo(*, matters: bool = True) -> None:
     """The demo as `make demo` loads it, without the cases: the organisations of both
-    districts, the accounts and (``matters``) Jing'an's catalogue."""
+    districts, the accounts, (``matters``) Jing'an's catalogue and its halls."""
     load_districts([DATA / "jingan", DATA / "baoshan"], matters=False)
     create_demo_accounts()
     if matters:
         load_districts([DATA / "jingan"])
+    load_halls(DATA / "jingan" / "hall.yaml")
 
 
 # What the demo wrote: the tables it filled, and whether they are filled now (a transactional

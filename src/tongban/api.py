@@ -15,6 +15,7 @@ from .applications.api import router as applications_router
 from .catalogue.api import router as catalogue_router
 from .core.moves import CaseError
 from .guidance.api import router as guidance_router
+from .hall.api import router as hall_router
 from .problems import PROBLEM_CONTENT_TYPE, UNEXPECTED, problem
 from .schemas import Problem
 
@@ -123,3 +124,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", guidance_router)
 api.add_router("/", applications_router)
+api.add_router("/hall/", hall_router)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tongban.guidance",
     "tongban.notifications",
     "tongban.applications",
+    "tongban.hall",
     "tongban.audit",
     "django_ratelimit",
     "django_tasks",
@@ -179,6 +180,9 @@ TASKS = {
 # --- e-mail ---------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# Text messages to visitors of the halls (hall/sms.py): the demo backend writes files here.
+TONGBAN_SMS_BACKEND = os.environ.get("TONGBAN_SMS_BACKEND", "demo")
+TONGBAN_SMS_DIR = Path(os.environ.get("TONGBAN_SMS_DIR", VAR_DIR / "sms"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("organisations/", organisations, name="organisations"),
     path("guide/", include("tongban.guidance.urls")),
     path("", include("tongban.applications.urls")),
+    path("hall/", include("tongban.hall.urls")),
     path("verify/", application_views.verify, name="verify_form"),
     path(
         "verify/issuing-certificate.pem",

@@ -8,6 +8,7 @@ from tongban.applications.demo import create_demo_cases
 from tongban.audit.context import acting_as
 from tongban.catalogue.loader import load_districts
 from tongban.core.yamlfile import ContentErrors
+from tongban.hall.content import load_halls
 
 DEMO_DISTRICTS = ("jingan", "baoshan")
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         with acting_as(None):
             try:
                 counts = load_districts(data / name for name in DEMO_DISTRICTS)
+                counts.update(load_halls(data / "jingan" / "hall.yaml"))
             except ContentErrors as errors:
                 raise CommandError(str(errors)) from None
             accounts = create_demo_accounts()

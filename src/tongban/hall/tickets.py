@@ -1,0 +1,271 @@
+"""Tickets: issued at a kiosk, remotely or by staff, called by counters, served, finished.
+
+Every move goes through the ticket machine (``states.TICKET``) and is audited. Call-next is
+safe across any number of app servers: see ``call_next``.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tongban.audit.services import record
+from tongban.catalogue.models import Matter
+from tongban.core.moves import CaseError, move
+
+from . import dispatch, states
+from .models import Counter, Hall, MatterGroup, QueueDay, Ticket
+
+
+def group_of(matter: Matter, groups: Iterable[MatterGroup]) -> MatterGroup:
+    """The queue a matter is handled in."""
+    for group in groups:
+        if group.covers(matter):
+            return group
+    raise CaseError(_("%(matter)s is not handled in this hall.") % {"matter": matter.name})
+
+
+def policy(hall: Hall) -> dispatch.Policy:
+    return dispatch.Policy(
+        age_cap=timezone.timedelta(minutes=hall.age_cap_minutes),
+        appointments_first=hall.appointments_first,
+        early_check_in=timezone.timedelta(minutes=hall.early_check_in_minutes),
+        priorities=hall.priorities,
+        fast_track_helps=hall.fast_track_helps,
+    )
+
+
+def issue(
+    hall: Hall,
+    *,
+    channel: str,
+    matters: Sequence[Matter] = (),
+    queue: MatterGroup | None = None,
+    priority: str = "",
+    booked: tuple[datetime, datetime] | None = None,
+    now: datetime | None = None,
+    actor=None,
+    **visitor,
+) -> Ticket:
+    """A new waiting ticket for the matters (or, without matters, for one queue).
+
+    ``visitor`` may give ``applicant``, ``resident_id``, ``phone`` and ``email``.
+    """
+    now = now or timezone.now()
+    groups = list(MatterGroup.objects.all())
+    needed = [group_of(matter, groups) for matter in matters]
+    if queue is None and not needed:
+        raise CaseError(_("Choose what you came for."), "queue")
+    queue = queue or needed[0]
+    if priority and not hall.priority_rank(priority):
+        raise CaseError(_("This centre has no such priority group."), "priority")
+    codes = sorted({group.code for group in needed} | {queue.code})
+    day = timezone.localdate(now)
+    with transaction.atomic():
+        sequence = _next_number(hall, queue, day)
+        ticket = Ticket.objects.create(
+            hall=hall,
+            day=day,
+            queue=queue,
+            sequence=sequence,
+            number=f"{queue.prefix}{sequence:03d}",
+            channel=channel,
+            groups=codes,
+            quick=bool(matters) and all(matter.on_the_spot for matter in matters),
+            priority=priority,
+            arrived_at=now,
+            booked_from=booked[0] if booked else None,
+            booked_until=booked[1] if booked else None,
+            city_wide=any(matter.city_wide for matter in matters) and _community(hall),
+            **visitor,
+        )
+        ticket.matters.set(matters)
+        record(
+            "create",
+            object_type="hall.ticket",
+            object_id=ticket.pk,
+            object_label=ticket.number,
+            after={"queue": queue.code, "channel": channel, "priority": priority},
+            actor=actor,
+        )
+    return ticket
+
+
+def _community(hall: Hall) -> bool:
+    return hall.centre.kind == hall.centre.Kind.COMMUNITY
+
+
+def _next_number(hall: Hall, queue: MatterGroup, day) -> int:
+    """The next sequence of the queue today, under a lock of its counter row."""
+    QueueDay.objects.get_or_create(hall=hall, queue=queue, day=day)
+    row = QueueDay.objects.select_for_update().get(hall=hall, queue=queue, day=day)
+    row.last += 1
+    row.save(update_fields=["last"])
+    return row.last
+
+
+def waiting(hall: Hall, day) -> list[dispatch.Waiting]:
+    """The hall's waiting tickets of the day as the dispatch policy sees them."""
+    rows = Ticket.objects.filter(hall=hall, day=day, state=states.WAITING).values_list(
+        "pk", "groups", "arrived_at", "quick", "priority", "booked_from", "booked_until",
+        "directed_to",
+    )  # fmt: skip
+    return [
+        dispatch.Waiting(
+            key=pk,
+            groups=frozenset(groups),
+            arrived=arrived,
+            quick=quick,
+            priority=hall.priority_rank(priority) if priority else 0,
+            booked=(start, end) if start and end else None,
+            counter=directed_to,
+        )
+        for pk, groups, arrived, quick, priority, start, end, directed_to in rows
+    ]
+
+
+def desk(counter: Counter) -> dispatch.Desk:
+    skills = frozenset(counter.skills.values_list("code", flat=True))
+    return dispatch.Desk(skills=skills, fast_track=counter.fast_track, key=counter.pk)
+
+
+def call_next(counter: Counter, clerk, now: datetime | None = None) -> Ticket | None:
+    """Call the ticket the policy gives this counter; None when nobody waits for it.
+
+    Safe when many counters call at once on several servers. The counter row is locked
+    (one call per counter at a time) and the chosen ticket is claimed with a conditional
+    update (``state = waiting``): a ticket another counter claimed first is skipped and the
+    policy asked again. Not ``SKIP LOCKED``: the policy must see the whole queue to be fair,
+    and skipping rows another transaction has locked would hide them from it.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        counter = Counter.objects.select_for_update().select_related("hall").get(pk=counter.pk)
+        _check_at_counter(counter, clerk)
+        if Ticket.objects.filter(counter=counter, state__in=states.HELD).exists():
+            raise CaseError(_("Finish, recall or transfer the ticket you have called first."))
+        hall, rules, me = counter.hall, policy(counter.hall), desk(counter)
+        queue = waiting(hall, timezone.localdate(now))
+        while (chosen := dispatch.choose(me, queue, now, rules)) is not None:
+            claimed = Ticket.objects.filter(pk=chosen.key, state=states.WAITING).update(
+                state=states.CALLED, counter=counter, called_at=now, directed_to=None
+            )
+            if claimed:
+                ticket = Ticket.objects.get(pk=chosen.key)
+                _audit(ticket, states.WAITING, "call", clerk, counter=counter.pk)
+                return ticket
+            queue = [ticket for ticket in queue if ticket.key != chosen.key]
+    return None
+
+
+def _audit(ticket: Ticket, before: str, action: str, actor, **after) -> None:
+    record(
+        "transition",
+        object_type="hall.ticket",
+        object_id=ticket.pk,
+        object_label=ticket.number,
+        before={"state": before},
+        after={"state": ticket.state, "action": action, **after},
+        actor=actor,
+    )
+
+
+def _check_at_counter(counter: Counter, clerk) -> None:
+    if counter.clerk_id != clerk.pk:
+        raise CaseError(_("Sign in to this counter first."))
+    if not counter.is_open:
+        raise CaseError(_("This counter is closed."))
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    """The ticket as it is now, locked until the move is saved."""
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related("counter", "hall")
+    return locked.get(pk=ticket.pk)
+
+
+def _held(ticket: Ticket, clerk) -> Counter:
+    counter = ticket.counter
+    if counter is None or counter.clerk_id != clerk.pk:
+        raise CaseError(_("This ticket is not at your counter."))
+    return counter
+
+
+def recall(ticket: Ticket, clerk, now: datetime | None = None) -> Ticket:
+    """Call the visitor again; past the centre's limit the ticket is a no-show."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        _held(ticket, clerk)
+        if ticket.recalls >= ticket.hall.recall_limit:
+            move(ticket, states.TICKET, "miss", clerk, finished_at=now or timezone.now())
+        else:
+            move(ticket, states.TICKET, "recall", clerk, recalls=ticket.recalls + 1,
+                 called_at=now or timezone.now())  # fmt: skip
+        return ticket
+
+
+def start(ticket: Ticket, clerk, now: datetime | None = None) -> Ticket:
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        _held(ticket, clerk)
+        move(ticket, states.TICKET, "start", clerk, started_at=now or timezone.now())
+        return ticket
+
+
+def finish(ticket: Ticket, clerk, outcome: str, now: datetime | None = None) -> Ticket:
+    """End the service with its outcome. Finishing a finished ticket changes nothing."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.state == "done":
+            return ticket
+        _held(ticket, clerk)
+        if outcome not in Ticket.Outcome.values:
+            raise CaseError(_("Choose the outcome of the visit."), "outcome")
+        move(ticket, states.TICKET, "finish", clerk, outcome=outcome,
+             finished_at=now or timezone.now())  # fmt: skip
+        return ticket
+
+
+def transfer(
+    ticket: Ticket, clerk, *, queue: MatterGroup | None = None, counter: Counter | None = None
+) -> Ticket:
+    """Send the visitor to another queue (for what is left, which that queue handles) or
+    to one counter; they keep their arrival time."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        _held(ticket, clerk)
+        if (queue is None) == (counter is None):
+            raise CaseError(_("Choose one queue or one counter to transfer to."), "to")
+        if counter is not None and counter.hall_id != ticket.hall_id:
+            raise CaseError(_("That counter is in another hall."), "to")
+        groups = ticket.groups if queue is None else [queue.code]
+        move(ticket, states.TICKET, "transfer", clerk, counter=None, directed_to=counter,
+             queue=queue or ticket.queue, groups=groups, called_at=None, started_at=None,
+             recalls=0)  # fmt: skip
+        return ticket
+
+
+def park(ticket: Ticket, clerk) -> Ticket:
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        _held(ticket, clerk)
+        move(ticket, states.TICKET, "park", clerk)
+        return ticket
+
+
+def resume(ticket: Ticket, clerk) -> Ticket:
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        counter = _held(ticket, clerk)
+        if Ticket.objects.filter(counter=counter, state__in=states.HELD).exists():
+            raise CaseError(_("Finish, recall or transfer the ticket you have called first."))
+        move(ticket, states.TICKET, "resume", clerk)
+        return ticket
+
+
+def cancel(ticket: Ticket, actor=None) -> Ticket:
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        move(ticket, states.TICKET, "cancel", actor, counter=None, finished_at=timezone.now())
+        return ticket
