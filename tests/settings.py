@@ -18,3 +18,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# SQLite tests run on a file, as production does: in WAL mode with IMMEDIATE transactions,
+# as the concurrency tests need (an in-memory database shared between threads locks whole
+# tables instead of waiting). pytest-xdist gives each worker its own file.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
