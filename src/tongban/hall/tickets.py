@@ -11,12 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongban.applications.models import Application
 from tongban.audit.services import record
 from tongban.catalogue.models import Matter
 from tongban.core.moves import CaseError, move
 
 from . import dispatch, states
-from .models import Counter, Hall, MatterGroup, QueueDay, Ticket
+from .models import Counter, Hall, Handling, MatterGroup, QueueDay, Ticket
 
 
 def group_of(matter: Matter, groups: Iterable[MatterGroup]) -> MatterGroup:
@@ -213,17 +214,40 @@ def start(ticket: Ticket, clerk, now: datetime | None = None) -> Ticket:
         return ticket
 
 
-def finish(ticket: Ticket, clerk, outcome: str, now: datetime | None = None) -> Ticket:
-    """End the service with its outcome. Finishing a finished ticket changes nothing."""
+def finish(
+    ticket: Ticket,
+    clerk,
+    outcome: str,
+    now: datetime | None = None,
+    *,
+    result: str = "",
+    application: Application | None = None,
+) -> Ticket:
+    """End the service with its outcome, recording each matter of the visit as handled (on
+    the spot with the result given, or accepted into ``application``). Finishing a
+    finished ticket changes nothing."""
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.state == "done":
             return ticket
-        _held(ticket, clerk)
+        counter = _held(ticket, clerk)
         if outcome not in Ticket.Outcome.values:
             raise CaseError(_("Choose the outcome of the visit."), "outcome")
-        move(ticket, states.TICKET, "finish", clerk, outcome=outcome,
-             finished_at=now or timezone.now())  # fmt: skip
+        if outcome == Ticket.Outcome.ACCEPTED and application is None:
+            raise CaseError(_("Give the number of the case the visit was accepted into."),
+                            "application")  # fmt: skip
+        now = now or timezone.now()
+        move(ticket, states.TICKET, "finish", clerk, outcome=outcome, finished_at=now)
+        if application is not None:
+            ticket.applications.add(application)
+        if outcome != Ticket.Outcome.ADVICE:
+            community = _community(ticket.hall)
+            Handling.objects.bulk_create(
+                Handling(ticket=ticket, matter=matter, outcome=outcome, result=result[:200],
+                         application=application, city_wide=community and matter.city_wide,
+                         counter=counter, clerk=clerk, at=now)
+                for matter in ticket.matters.all()
+            )  # fmt: skip
         return ticket
 
 
@@ -243,6 +267,25 @@ def transfer(
         move(ticket, states.TICKET, "transfer", clerk, counter=None, directed_to=counter,
              queue=queue or ticket.queue, groups=groups, called_at=None, started_at=None,
              recalls=0)  # fmt: skip
+        return ticket
+
+
+def add_matter(ticket: Ticket, clerk, matter: Matter) -> Ticket:
+    """One more matter in the same visit (the counter must handle its queue)."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        counter = _held(ticket, clerk)
+        if ticket.state != states.SERVING:
+            raise CaseError(_("Start serving the visitor first."))
+        group = group_of(matter, MatterGroup.objects.all())
+        if not counter.skills.filter(pk=group.pk).exists():
+            raise CaseError(_("This counter does not handle %(matter)s: transfer the visitor.")
+                            % {"matter": matter.name}, "matter")  # fmt: skip
+        ticket.matters.add(matter)
+        if matter.city_wide and _community(ticket.hall) and not ticket.city_wide:
+            ticket.city_wide = True
+            ticket.save(update_fields=["city_wide"])
+        _audit(ticket, ticket.state, "add_matter", clerk, matter=matter.code)
         return ticket
 
 

@@ -3,4 +3,7 @@ counter clerks, managers), each with its own router added here."""
 
 from ninja import Router
 
+from .counters import router as counters_router
+
 router = Router()
+router.add_router("", counters_router)

@@ -1,0 +1,173 @@
+"""The clerk's counter: sign in to a counter, call, serve and finish visitors.
+
+Every action is a plain POST that redirects back to the workspace (htmx swaps the panel
+when JavaScript runs); a rule the ticket does not allow comes back as a message.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tongban.applications.models import Application
+from tongban.catalogue.models import Matter
+from tongban.catalogue.queries import public_version
+from tongban.core.identity import mask_resident_id
+from tongban.core.moves import CaseError
+
+from . import counters, states, tickets
+from .models import Counter, Hall, MatterGroup, Ticket
+
+clerk_page = permission_required("accounts.work_at_counter", raise_exception=True)
+
+
+def _hall(request: HttpRequest) -> Hall:
+    hall = Hall.objects.filter(centre_id=request.user.centre_id).first()
+    if hall is None:
+        raise Http404("This centre has no hall.")
+    return hall
+
+
+def _counter(request: HttpRequest) -> Counter | None:
+    return Counter.objects.filter(clerk=request.user).select_related("hall__centre").first()
+
+
+def _current(counter: Counter) -> Ticket | None:
+    return (
+        Ticket.objects.filter(counter=counter, state__in=states.HELD)
+        .prefetch_related("matters")
+        .first()
+    )
+
+
+@login_required
+@clerk_page
+@require_GET
+def workspace(request: HttpRequest) -> HttpResponse:
+    hall = _hall(request)
+    counter = _counter(request)
+    if counter is None:
+        rows = hall.counters.select_related("clerk").prefetch_related("skills")
+        return render(request, "hall/sign_in.html", {"hall": hall, "counters": rows})
+    ticket = _current(counter)
+    context = {
+        "hall": hall,
+        "counter": counter,
+        "ticket": ticket,
+        "resident_id": mask_resident_id(ticket.resident_id) if ticket else "",
+        "parked": Ticket.objects.filter(counter=counter, state=states.PARKED),
+        "waiting": Ticket.objects.filter(hall=hall, state=states.WAITING).count(),
+        "queues": MatterGroup.objects.filter(counters__hall=hall).distinct(),
+        "others": hall.counters.exclude(pk=counter.pk),
+        "outcomes": Ticket.Outcome.choices,
+        "allowed": states.TICKET.allowed(ticket.state) if ticket else [],
+    }
+    return render(request, "hall/counter.html", context)
+
+
+@login_required
+@clerk_page
+@require_POST
+def sign_in(request: HttpRequest) -> HttpResponse:
+    counter = get_object_or_404(Counter, pk=request.POST.get("counter"), hall=_hall(request))
+    try:
+        counters.sign_in(counter, request.user)
+    except CaseError as error:
+        messages.error(request, error.message)
+    return redirect("hall:counter")
+
+
+@login_required
+@clerk_page
+@require_POST
+def act(request: HttpRequest, action: str) -> HttpResponse:
+    counter = _counter(request)
+    if counter is None:
+        messages.error(request, _("Sign in to a counter first."))
+        return redirect("hall:counter")
+    try:
+        said = ACTIONS[action](request, counter)
+    except KeyError:
+        raise Http404("No such action.") from None
+    except CaseError as error:
+        messages.error(request, error.message)
+    else:
+        if said:
+            messages.success(request, said)
+    return redirect("hall:counter")
+
+
+def _ticket(request: HttpRequest, counter: Counter) -> Ticket:
+    return get_object_or_404(Ticket, pk=request.POST.get("ticket"), hall=counter.hall)
+
+
+def _call(request: HttpRequest, counter: Counter) -> str:
+    ticket = tickets.call_next(counter, request.user)
+    if ticket is None:
+        return _("Nobody is waiting for this counter.")
+    return _("Called %(number)s.") % {"number": ticket.number}
+
+
+def _finish(request: HttpRequest, counter: Counter) -> str:
+    application = None
+    number = request.POST.get("application", "").strip()
+    if number:
+        application = Application.objects.filter(number=number).first()
+        if application is None:
+            raise CaseError(_("No case has this number."), "application")
+    ticket = tickets.finish(_ticket(request, counter), request.user,
+                            request.POST.get("outcome", ""),
+                            result=request.POST.get("result", "").strip(),
+                            application=application)  # fmt: skip
+    return _("%(number)s is finished.") % {"number": ticket.number}
+
+
+def _transfer(request: HttpRequest, counter: Counter) -> str:
+    target = request.POST.get("to", "")
+    kind, _sep, key = target.partition(":")
+    queue = MatterGroup.objects.filter(code=key).first() if kind == "queue" else None
+    to_counter = (
+        Counter.objects.filter(pk=key, hall=counter.hall).first()
+        if kind == "counter" and key.isdigit()
+        else None
+    )
+    ticket = tickets.transfer(_ticket(request, counter), request.user, queue=queue,
+                              counter=to_counter)  # fmt: skip
+    return _("%(number)s is transferred.") % {"number": ticket.number}
+
+
+def _add_matter(request: HttpRequest, counter: Counter) -> str:
+    code = request.POST.get("matter", "").strip()
+    matter = Matter.objects.filter(version=public_version(), code=code).first()
+    if matter is None:
+        raise CaseError(_("No matter has this code."), "matter")
+    tickets.add_matter(_ticket(request, counter), request.user, matter)
+    return ""
+
+
+def _close(request: HttpRequest, counter: Counter) -> str:
+    counters.close(counter, request.user)
+    return _("You are signed out and the counter is closed.")
+
+
+def _moving(move):
+    def act(request: HttpRequest, counter: Counter) -> str:
+        move(_ticket(request, counter), request.user)
+        return ""
+
+    return act
+
+
+ACTIONS = {
+    "call": _call,
+    "recall": _moving(tickets.recall),
+    "start": _moving(tickets.start),
+    "finish": _finish,
+    "transfer": _transfer,
+    "park": _moving(tickets.park),
+    "resume": _moving(tickets.resume),
+    "add-matter": _add_matter,
+    "close": _close,
+}
