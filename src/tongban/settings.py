@@ -180,6 +180,11 @@ TASKS = {
 # --- e-mail ---------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# The halls' expected waits: service times observed over this many days, at most this many
+# per queue, none used below the minimum (a model default instead).
+TONGBAN_HALL_HISTORY_DAYS = int(os.environ.get("TONGBAN_HALL_HISTORY_DAYS", "28"))
+TONGBAN_HALL_SAMPLES = int(os.environ.get("TONGBAN_HALL_SAMPLES", "400"))
+TONGBAN_HALL_MIN_SAMPLES = int(os.environ.get("TONGBAN_HALL_MIN_SAMPLES", "20"))
 # Text messages to visitors of the halls (hall/sms.py): the demo backend writes files here.
 TONGBAN_SMS_BACKEND = os.environ.get("TONGBAN_SMS_BACKEND", "demo")
 TONGBAN_SMS_DIR = Path(os.environ.get("TONGBAN_SMS_DIR", VAR_DIR / "sms"))

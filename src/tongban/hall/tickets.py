@@ -94,6 +94,32 @@ def issue(
     return ticket
 
 
+def served_queues(hall: Hall) -> list[MatterGroup]:
+    """The queues some counter of the hall serves."""
+    return list(MatterGroup.objects.filter(counters__hall=hall).distinct())
+
+
+def handled_here(hall: Hall, matters: Iterable[Matter]) -> tuple[list[Matter], list[Matter]]:
+    """The matters this hall handles, and those it does not (to be named, not dropped)."""
+    queues = served_queues(hall)
+    here, elsewhere = [], []
+    for matter in matters:
+        (here if any(queue.covers(matter) for queue in queues) else elsewhere).append(matter)
+    return here, elsewhere
+
+
+def take_remote(hall: Hall, *, queue: MatterGroup, applicant=None, resident_id: str = "",
+                phone: str = "", now: datetime | None = None) -> Ticket:  # fmt: skip
+    """A same-day ticket taken from a phone, within the hall's limit per person and day."""
+    now = now or timezone.now()
+    mine = Ticket.objects.filter(hall=hall, day=timezone.localdate(now), channel="remote")
+    mine = mine.filter(applicant=applicant) if applicant else mine.filter(resident_id=resident_id)
+    if mine.count() >= hall.remote_per_day:
+        raise CaseError(_("You have taken as many remote tickets today as this centre allows."))
+    return issue(hall, channel=Ticket.Channel.REMOTE, queue=queue, now=now, applicant=applicant,
+                 resident_id=resident_id, phone=phone)  # fmt: skip
+
+
 def _community(hall: Hall) -> bool:
     return hall.centre.kind == hall.centre.Kind.COMMUNITY
 

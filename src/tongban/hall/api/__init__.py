@@ -4,6 +4,8 @@ counter clerks, managers), each with its own router added here."""
 from ninja import Router
 
 from .counters import router as counters_router
+from .visitors import router as visitors_router
 
 router = Router()
 router.add_router("", counters_router)
+router.add_router("", visitors_router)

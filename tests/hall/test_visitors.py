@@ -1,0 +1,140 @@
+"""The visitor's side: the kiosk, remote tickets, the status page behind the QR code."""
+
+import pytest
+from django.urls import reverse
+
+from tongban.catalogue.models import Matter
+from tongban.catalogue.queries import public_version
+from tongban.guidance.services import sheet_token
+from tongban.hall import counters, devices, tickets
+from tongban.hall.models import Hall, Ticket
+
+PENGPU = "jingan-pengpu-xincun-community"
+DISTRICT = "jingan-administrative-service-centre"
+
+
+@pytest.fixture
+def hall(demo_catalogue) -> Hall:
+    return Hall.objects.get(centre__code=PENGPU)
+
+
+def kiosk(client, hall: Hall, role: str = "kiosk"):
+    """The client as a kiosk of the hall, its key given once."""
+    _, key = devices.create(hall, role, "Kiosk 1")
+    client.get(reverse("hall:kiosk", args=[hall.centre.code]), {"key": key})
+    return client
+
+
+def test_a_kiosk_gives_a_numbered_ticket_with_a_qr_to_its_status(client, hall):
+    kiosk(client, hall)
+    page = client.get(reverse("hall:kiosk", args=[PENGPU])).content.decode()
+    assert "户籍和身份证" in page  # Chinese first
+    response = client.post(reverse("hall:kiosk", args=[PENGPU]),
+                           {"queue": "household", "priority": "elderly", "phone": "138 0013 8000"},
+                           follow=True)  # fmt: skip
+    ticket = Ticket.objects.get()
+    assert (ticket.number, ticket.priority, ticket.phone, ticket.channel) == (
+        "C001", "elderly", "13800138000", "kiosk")  # fmt: skip
+    page = response.content.decode()
+    assert "C001" in page and "<svg" in page and str(ticket.token) in page
+
+
+def test_the_kiosk_is_for_devices_of_its_own_hall(client, hall):
+    assert client.get(reverse("hall:kiosk", args=[PENGPU])).status_code == 403
+    kiosk(client, Hall.objects.get(centre__code=DISTRICT))
+    assert client.get(reverse("hall:kiosk", args=[PENGPU])).status_code == 403
+    client.logout()
+    _, key = devices.create(hall, "board", "Board 1")
+    assert client.get(reverse("hall:kiosk", args=[PENGPU]), {"key": key}).status_code == 403
+    device, key = devices.create(hall, "kiosk", "Kiosk 2")
+    devices.revoke(device)
+    assert client.get(reverse("hall:kiosk", args=[PENGPU]), {"key": key}).status_code == 403
+
+
+def test_a_scanned_sheet_picks_the_queue_and_names_what_the_centre_does_not_handle(client, hall):
+    kiosk(client, hall)
+    token = sheet_token("sscard-lost", {"also_lost": ["id-card"], "doctor": False})
+    sheet = f"https://example.org/guide/sheet/{token}/"
+    response = client.post(reverse("hall:kiosk", args=[PENGPU]), {"sheet": sheet}, follow=True)
+    ticket = Ticket.objects.get()
+    assert sorted(ticket.matters.values_list("code", flat=True)) == [
+        "hr-social-security-card-loss-report",
+        "hr-social-security-card-reissue",
+    ]
+    assert ticket.number == "A001"
+    id_card = Matter.objects.get(version=public_version(), code="ps-id-card-loss-report")
+    assert id_card.name_zh in response.content.decode()  # named: handled elsewhere
+    bad = client.post(reverse("hall:kiosk", args=[PENGPU]), {"sheet": "nonsense"}, follow=True)
+    assert Ticket.objects.count() == 1 and bad.status_code == 200
+
+
+def test_the_kiosk_search_finds_matters_handled_here(client, hall):
+    kiosk(client, hall)
+    matter = Matter.objects.filter(version=public_version(), counter="community").first()
+    page = client.get(reverse("hall:kiosk", args=[PENGPU]), {"q": matter.name_zh}).content.decode()
+    assert f'value="{matter.code}"' in page
+    client.post(reverse("hall:kiosk", args=[PENGPU]), {"matter": matter.code})
+    assert list(Ticket.objects.get().matters.all()) == [matter]
+
+
+def test_the_status_page_shows_the_people_ahead_a_range_and_the_call(client, hall, demo):
+    first = tickets.issue(hall, channel="kiosk", queue=hall.counters.get(number=23).skills.get())
+    second = tickets.issue(hall, channel="kiosk", queue=first.queue)
+    from tongban.accounts.models import User
+    from tongban.accounts.services import make_staff
+
+    clerk = make_staff(User(username="clerk.x"), ["clerk"], centre=hall.centre)
+    desk = counters.sign_in(hall.counters.get(number=23), clerk)
+    page = client.get(reverse("hall:status", args=[second.token])).content.decode()
+    assert "1 person ahead of you." in page and "Expected wait:" in page
+    tickets.call_next(desk, clerk)
+    tickets.finish(tickets.start(first, clerk), clerk, "advice")
+    tickets.call_next(desk, clerk)
+    page = client.get(reverse("hall:status", args=[second.token])).content.decode()
+    assert "Please go to counter 23." in page
+
+
+def test_an_unknown_ticket_is_not_found(client, db):
+    import uuid
+
+    assert client.get(reverse("hall:status", args=[uuid.uuid4()])).status_code == 404
+
+
+def test_a_remote_ticket_needs_an_id_and_keeps_to_the_daily_limit(client, hall):
+    url = reverse("hall:remote", args=[PENGPU])
+    missing = client.post(url, {"queue": hall.counters.get(number=18).skills.get().pk})
+    assert "Give your resident ID number, or log in." in missing.content.decode()
+    body = {"queue": hall.counters.get(number=18).skills.get().pk,
+            "resident_id": "110101199003074477"}  # fmt: skip
+    taken = client.post(url, body)
+    ticket = Ticket.objects.get()
+    assert taken.url == reverse("hall:status", args=[ticket.token])
+    assert (ticket.channel, ticket.resident_id) == ("remote", "110101199003074477")
+    again = client.post(url, body)
+    assert "as many remote tickets today as this centre allows" in again.content.decode()
+    assert Ticket.objects.count() == 1
+
+
+def test_the_api_issues_kiosk_tickets_and_tells_where_they_stand(client, hall):
+    url = f"/api/v1/hall/{PENGPU}/tickets"
+    _, key = devices.create(hall, "kiosk", "Kiosk 1")
+    _, board = devices.create(hall, "board", "Board 1")
+    body = {"queue": "household", "priority": "pregnant"}
+    assert client.post(url, body, content_type="application/json").status_code == 401
+    assert client.post(url, body, content_type="application/json",
+                       headers={"Authorization": f"Bearer {board}"}).status_code == 401  # fmt: skip
+    made = client.post(url, body, content_type="application/json",
+                       headers={"Authorization": f"Bearer {key}"})  # fmt: skip
+    assert made.status_code == 201 and made.json()["number"] == "C001"
+    wrong = client.post(url, {"queue": "market"}, content_type="application/json",
+                        headers={"Authorization": f"Bearer {key}"})  # fmt: skip
+    assert wrong.status_code == 422
+    seen = client.get(f"/api/v1/hall/tickets/{made.json()['token']}").json()
+    assert (seen["number"], seen["state"], seen["wait"]) == ("C001", "waiting", None)
+    queues = client.get(f"/api/v1/hall/{PENGPU}/queues").json()
+    assert [q["prefix"] for q in queues] == ["A", "B", "C", "D", "E", "L"]
+    district = Hall.objects.get(centre__code=DISTRICT).centre.code
+    other = client.post(f"/api/v1/hall/{district}/tickets", {"queue": "market"},
+                        content_type="application/json",
+                        headers={"Authorization": f"Bearer {key}"})  # fmt: skip
+    assert other.status_code == 409
