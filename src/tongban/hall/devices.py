@@ -8,6 +8,7 @@ with ``?key=<key>``, which keeps the device in the page session.
 import hashlib
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
@@ -57,8 +58,16 @@ def authenticate(key: str, role: str) -> Device | None:
         record("device-refused", object_type="hall.device", object_label=key[:12],
                after={"role": role})  # fmt: skip
         return None
-    Device.objects.filter(pk=device.pk).update(last_used_at=timezone.now())
+    _seen(device)
     return device
+
+
+def _seen(device: Device) -> None:
+    """Note the use, at most once a minute: a board polling every second must not write
+    every second."""
+    now = timezone.now()
+    if device.last_used_at is None or now - device.last_used_at > timedelta(minutes=1):
+        Device.objects.filter(pk=device.pk).update(last_used_at=now)
 
 
 class DeviceKey(HttpBearer):
@@ -110,5 +119,5 @@ def _session_device(request: HttpRequest, role: str) -> Device | None:
         .first()
     )
     if device is not None:
-        Device.objects.filter(pk=device.pk).update(last_used_at=timezone.now())
+        _seen(device)
     return device

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import visitors, workspace
+from . import board, visitors, workspace
 
 app_name = "hall"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("<slug:centre>/kiosk/", visitors.kiosk, name="kiosk"),
     path("<slug:centre>/kiosk/<uuid:token>/", visitors.kiosk_ticket, name="kiosk_ticket"),
     path("<slug:centre>/ticket/", visitors.remote, name="remote"),
+    path("<slug:centre>/board/", board.board, name="board"),
+    path("<slug:centre>/board/panel/", board.panel, name="board_panel"),
 ]

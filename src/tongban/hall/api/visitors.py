@@ -3,6 +3,7 @@
 from datetime import datetime
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,6 +15,7 @@ from tongban.catalogue.queries import public_version
 from tongban.core.moves import CaseError
 
 from .. import status, tickets
+from ..board import panel_context
 from ..devices import DeviceKey
 from ..models import Hall, MatterGroup, Ticket
 from .schemas import READ, WRITE, Text, TicketOut, ticket_out
@@ -102,4 +104,43 @@ def ticket_status(request: HttpRequest, token: UUID):
             "p50_minutes": wait.p50,
             "p90_minutes": wait.p90,
         },  # fmt: skip
+    }
+
+
+class CallOut(Schema):
+    number: str
+    counter: int
+    called_at: datetime
+
+
+class QueueWaiting(Schema):
+    prefix: str
+    name: Text
+    waiting: int
+
+
+class BoardOut(Schema):
+    called: list[CallOut]
+    waiting: list[QueueWaiting]
+
+
+@router.get("/{centre}/board", response={200: BoardOut, **READ}, auth=DeviceKey("board"),
+            summary="A display board: the latest calls, the waiting per queue")  # fmt: skip
+def board(request: HttpRequest, centre: str):
+    if request.device.hall.centre.code != centre:
+        raise PermissionDenied
+    shown = panel_context(request.device.hall)
+    return {
+        "called": [
+            {"number": t.number, "counter": t.counter.number, "called_at": t.called_at}
+            for t in shown["called"]
+        ],
+        "waiting": [
+            {
+                "prefix": q["queue__prefix"],
+                "waiting": q["waiting"],
+                "name": {"en": q["queue__name_en"], "zh": q["queue__name_zh"]},
+            }
+            for q in shown["queues"]
+        ],  # fmt: skip
     }
