@@ -138,3 +138,35 @@ def test_the_api_issues_kiosk_tickets_and_tells_where_they_stand(client, hall):
                         content_type="application/json",
                         headers={"Authorization": f"Bearer {key}"})  # fmt: skip
     assert other.status_code == 409
+
+
+def test_a_visitor_is_told_once_when_their_turn_is_near(
+    client, hall, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import json
+
+    from tongban.accounts.models import User
+    from tongban.accounts.services import make_staff
+
+    settings.TONGBAN_SMS_DIR = tmp_path / "sms"
+    Hall.objects.filter(pk=hall.pk).update(near_turn_ahead=1)
+    queue = hall.counters.get(number=23).skills.get()
+    first, second, third = (
+        tickets.issue(hall, channel="kiosk", queue=queue, phone=f"1380013800{i}") for i in range(3)
+    )
+    clerk = make_staff(User(username="clerk.x"), ["clerk"], centre=hall.centre)
+    desk = counters.sign_in(hall.counters.get(number=23), clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        tickets.call_next(desk, clerk)  # first called: second has 0 ahead, third 1
+    told = {t.number: t.near_turn_told for t in Ticket.objects.all()}
+    assert told == {first.number: False, second.number: True, third.number: True}
+    texts = [json.loads(p.read_text()) for p in settings.TONGBAN_SMS_DIR.iterdir()]
+    assert sorted(t["to"] for t in texts) == ["13800138001", "13800138002"]
+    assert all(second.number in t["text"] or third.number in t["text"] for t in texts)
+    page = client.get(reverse("hall:status", args=[third.token])).content.decode()
+    assert "Your turn is near" in page
+    tickets.finish(tickets.start(first, clerk), clerk, "advice")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        tickets.call_next(desk, clerk)
+    assert len(callbacks) == 1
+    assert len(list(settings.TONGBAN_SMS_DIR.iterdir())) == 2  # nobody told twice

@@ -18,6 +18,7 @@ from tongban.core.moves import CaseError, move
 
 from . import dispatch, states
 from .models import Counter, Hall, Handling, MatterGroup, QueueDay, Ticket
+from .tasks import tell_near_turn
 
 
 def group_of(matter: Matter, groups: Iterable[MatterGroup]) -> MatterGroup:
@@ -182,6 +183,7 @@ def call_next(counter: Counter, clerk, now: datetime | None = None) -> Ticket | 
             if claimed:
                 ticket = Ticket.objects.get(pk=chosen.key)
                 _audit(ticket, states.WAITING, "call", clerk, counter=counter.pk)
+                transaction.on_commit(lambda: tell_near_turn.enqueue(hall.pk))
                 return ticket
             queue = [ticket for ticket in queue if ticket.key != chosen.key]
     return None
