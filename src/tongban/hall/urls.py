@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import board, visitors, workspace
+from . import board, manager, visitors, workspace
 
 app_name = "hall"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("counter/", workspace.workspace, name="counter"),
     path("counter/sign-in/", workspace.sign_in, name="sign_in"),
     path("counter/<slug:action>/", workspace.act, name="act"),
+    path("manage/", manager.live, name="manage"),
+    path("manage/counters/<int:pk>/close/", manager.close_counter, name="close_counter"),
+    path("manage/counters/<int:pk>/skills/", manager.counter_skills, name="counter_skills"),
+    path("manage/history/", manager.history, name="history"),
+    path("manage/history/<slug:table>.csv", manager.history_csv, name="history_csv"),
     path("t/<uuid:token>/", visitors.ticket_status, name="status"),
     path("<slug:centre>/kiosk/", visitors.kiosk, name="kiosk"),
     path("<slug:centre>/kiosk/<uuid:token>/", visitors.kiosk_ticket, name="kiosk_ticket"),
