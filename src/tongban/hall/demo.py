@@ -1,0 +1,114 @@
+"""The generated demo history of a hall, written as tickets and handlings marked
+``generated`` (replacing the previous ones), from ``history.generate``."""
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tongban.catalogue.models import Matter
+from tongban.catalogue.queries import public_version
+from tongban.core.workdays import is_working_day
+
+from . import history, tickets
+from .models import Counter, Hall, Handling, Ticket
+
+# Median service minutes of a queue whose matters are mostly done on the spot, and of the
+# others (the reference day's mean is 5.7 minutes: ../shared/research/hall-facts.md).
+QUICK_MEDIAN, OTHER_MEDIAN = 4.5, 7.5
+WEEKEND_KINDS = {Counter.Kind.FAST_TRACK}
+WEEKEND_GENERAL = 8  # general counters open on weekends
+
+
+def generate_history(hall: Hall, days: int = 60, seed: int = 1, last: date | None = None) -> int:
+    """Replace the hall's generated history with ``days`` days ending ``last`` (yesterday by
+    default); the number of visits written."""
+    last = last or timezone.localdate() - timedelta(days=1)
+    first = last - timedelta(days=days - 1)
+    queues = _queues(hall)
+    stations = [
+        history.Station(c.number, tickets.desk(c), _open_on_weekends(c))
+        for c in hall.counters.prefetch_related("skills")
+    ]
+    visits = history.generate(first, days, queues, stations, working=is_working_day,
+                              policy=tickets.policy(hall), seed=seed)  # fmt: skip
+    with transaction.atomic():
+        Ticket.objects.filter(hall=hall, generated=True).delete()
+        _write(hall, visits)
+    return len(visits)
+
+
+def _open_on_weekends(counter: Counter) -> bool:
+    if counter.kind in WEEKEND_KINDS:
+        return True
+    return counter.kind == Counter.Kind.GENERAL and counter.number <= WEEKEND_GENERAL
+
+
+def _queues(hall: Hall) -> list[history.Queue]:
+    matters = list(Matter.objects.filter(version=public_version()).select_related("department"))
+    found = []
+    for group in tickets.served_queues(hall):
+        mine = [(m.code, m.on_the_spot) for m in matters if group.covers(m)]
+        if not mine:
+            continue  # a topic such as collecting results
+        quick = sum(spot for _code, spot in mine) > len(mine) / 2
+        found.append(history.Queue(group.code, len(mine), QUICK_MEDIAN if quick else OTHER_MEDIAN,
+                                   mine))  # fmt: skip
+    return found
+
+
+def _write(hall: Hall, visits: list[history.Visit]) -> None:
+    groups = {g.code: g for g in tickets.served_queues(hall)}
+    counters = {c.number: c for c in hall.counters.all()}
+    matters = {m.code: m for m in Matter.objects.filter(version=public_version())}
+    sequence: dict[tuple, int] = {}
+    rows = []
+    for visit in visits:
+        key = (visit.day, visit.queue)
+        sequence[key] = sequence.get(key, 0) + 1
+        rows.append(_ticket(hall, visit, groups[visit.queue], sequence[key], counters,
+                            matters[visit.matter]))  # fmt: skip
+    made = Ticket.objects.bulk_create(rows, batch_size=2000)
+    pairs = list(zip(made, visits, strict=True))
+    through = Ticket.matters.through
+    links = [through(ticket_id=t.pk, matter_id=matters[v.matter].pk) for t, v in pairs]
+    through.objects.bulk_create(links, batch_size=5000)
+    handled = [
+        Handling(ticket_id=t.pk, matter=matters[v.matter], outcome=t.outcome,
+                 city_wide=t.city_wide, counter=t.counter, at=t.finished_at)
+        for t, v in pairs
+        if t.outcome
+    ]  # fmt: skip
+    Handling.objects.bulk_create(handled, batch_size=5000)
+
+
+def _ticket(hall, visit, queue, sequence, counters, matter) -> Ticket:
+    zone = ZoneInfo(settings.TIME_ZONE)
+    called = visit.called.replace(tzinfo=zone) if visit.called else None
+    served = called is not None and not visit.no_show
+    if served:
+        state, outcome = "done", "on_the_spot" if visit.on_the_spot else "accepted"
+    else:
+        state, outcome = ("no_show" if visit.no_show else "cancelled"), ""
+    return Ticket(
+        hall=hall,
+        day=visit.day,
+        queue=queue,
+        sequence=sequence,
+        number=f"{queue.prefix}{sequence:03d}",
+        channel=Ticket.Channel.KIOSK,
+        groups=[queue.code],
+        quick=visit.on_the_spot,
+        priority=hall.priority_groups[0]["code"] if visit.priority and hall.priority_groups else "",
+        state=state,
+        outcome=outcome,
+        arrived_at=visit.arrived.replace(tzinfo=zone),
+        called_at=called,
+        started_at=called if served else None,
+        finished_at=visit.finished.replace(tzinfo=zone) if visit.finished else None,
+        counter=counters.get(visit.counter),
+        city_wide=matter.city_wide,
+        generated=True,
+    )
