@@ -26,9 +26,16 @@ def test_a_ticket_no_open_counter_serves_gets_no_range():
 
 
 def test_a_busy_counter_starts_when_it_is_free():
-    found = estimate(waiting(1), [Open(Desk(frozenset("a")), free_in=4)], {"a": [5.0]}, NOW,
-                     POLICY)  # fmt: skip
+    busy = Open(Desk(frozenset("a")), serving=("a", 1.0))
+    found = estimate(waiting(1), [busy], {"a": [5.0]}, NOW, POLICY)
     assert found[0].p50 == 4
+
+
+def test_priority_visitors_expected_to_come_lengthen_the_wait():
+    desk = [Open(Desk(frozenset("a")))]
+    calm = estimate(waiting(5), desk, {"a": [5.0]}, NOW, POLICY)
+    busy = estimate(waiting(5), desk, {"a": [5.0]}, NOW, POLICY, jumpers={"a": 0.1})
+    assert busy[4].p90 > calm[4].p90 and busy[4].ahead == calm[4].ahead == 4
 
 
 @given(st.integers(1, 25), st.integers(1, 4))

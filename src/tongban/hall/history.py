@@ -7,6 +7,7 @@ quieter at lunch and on weekends (half days), one peak day at the 1,788 visitors
 source article, the rest around two thirds of it on weekdays.
 """
 
+import heapq
 import math
 import random
 from collections.abc import Sequence
@@ -104,36 +105,34 @@ def _visit(key: int, day: date, at: datetime, queues: Sequence[Queue], draw) -> 
 
 
 def _serve(visits: list[Visit], stations: Sequence[Station], queues, policy, draw) -> None:
-    """The day as the counters would run it, minute by minute, by the dispatch policy."""
+    """The day as the counters would run it, by the dispatch policy: a counter calls the
+    moment it is free, or at the next arrival when nobody waits for it."""
     if not visits:
         return
     median = {q.code: q.service_median for q in queues}
     by_key = {v.key: v for v in visits}
-    clock = visits[0].arrived.replace(second=0, microsecond=0)
-    free = dict.fromkeys((s.number for s in stations), clock)
+    desks = {s.number: s.desk for s in stations}
+    free = [(visits[0].arrived, s.number) for s in stations]
+    heapq.heapify(free)
     waiting: list[Waiting] = []
     arrived = 0
-    last_call = visits[-1].arrived + timedelta(hours=12)  # nobody a counter can serve is left
-    while (arrived < len(visits) or waiting) and clock < last_call:
+    while free and (arrived < len(visits) or waiting):
+        clock, number = heapq.heappop(free)
         while arrived < len(visits) and visits[arrived].arrived <= clock:
             v = visits[arrived]
             waiting.append(Waiting(v.key, v.groups, v.arrived, v.on_the_spot, v.priority))
             arrived += 1
-        for station in stations:
-            if not waiting:
-                break
-            if free[station.number] > clock:
-                continue
-            chosen = choose(station.desk, waiting, clock, policy)
-            if chosen is None:
-                continue
-            waiting.remove(chosen)
-            visit = by_key[chosen.key]
-            visit.called, visit.counter = clock, station.number
-            if draw.random() < 0.02:
-                visit.no_show, visit.finished = True, clock + timedelta(minutes=2)
-            else:
-                minutes = median[visit.queue] * math.exp(draw.gauss(0, 0.45))
-                visit.finished = clock + timedelta(minutes=max(1.0, minutes))
-            free[station.number] = visit.finished
-        clock += timedelta(minutes=1)
+        chosen = choose(desks[number], waiting, clock, policy)
+        if chosen is None:
+            if arrived < len(visits):  # idle until the next visitor comes in
+                heapq.heappush(free, (visits[arrived].arrived, number))
+            continue
+        waiting.remove(chosen)
+        visit = by_key[chosen.key]
+        visit.called, visit.counter = clock, number
+        if draw.random() < 0.02:
+            visit.no_show, visit.finished = True, clock + timedelta(minutes=2)
+        else:
+            minutes = median[visit.queue] * math.exp(draw.gauss(0, 0.45))
+            visit.finished = clock + timedelta(minutes=max(1.0, minutes))
+        heapq.heappush(free, (visit.finished, number))

@@ -39,25 +39,34 @@ def service_samples(hall: Hall, now: datetime) -> dict[str, list[float]]:
     return {q: s for q, s in samples.items() if len(s) >= settings.TONGBAN_HALL_MIN_SAMPLES}
 
 
-def open_counters(hall: Hall, now: datetime, service: dict) -> list[waits.Open]:
-    """The counters with a clerk, and when each will be free (a serving one after the
-    median service of its ticket's queue, counted from its start)."""
-    found = []
-    counters = Counter.objects.filter(hall=hall, is_open=True, clerk__isnull=False)
+def open_counters(hall: Hall, now: datetime) -> list[waits.Open]:
+    """The counters with a clerk, each with the queue and minutes so far of its ticket."""
     busy = {
         t.counter_id: t
         for t in Ticket.objects.filter(hall=hall, state__in=states.HELD).select_related("queue")
     }
+    found = []
+    counters = Counter.objects.filter(hall=hall, is_open=True, clerk__isnull=False)
     for counter in counters.prefetch_related("skills"):
-        free_in = 0.0
         ticket = busy.get(counter.pk)
+        serving = None
         if ticket is not None:
-            samples = sorted(service.get(ticket.queue.code) or waits.DEFAULT_SERVICE)
             since = ticket.started_at or ticket.called_at or now
-            elapsed = (now - since).total_seconds() / 60
-            free_in = max(0.0, samples[len(samples) // 2] - elapsed)
-        found.append(waits.Open(tickets.desk(counter), free_in))
+            serving = (ticket.queue.code, (now - since).total_seconds() / 60)
+        found.append(waits.Open(tickets.desk(counter), serving))
     return found
+
+
+def jumpers(hall: Hall, now: datetime) -> dict[str, float]:
+    """Priority visitors per minute in each queue so far today: those who will go ahead."""
+    today = Ticket.objects.filter(hall=hall, day=timezone.localdate(now)).exclude(priority="")
+    first = Ticket.objects.filter(hall=hall, day=timezone.localdate(now)).order_by("arrived_at")
+    opened = first.values_list("arrived_at", flat=True).first()
+    if opened is None:
+        return {}
+    minutes = max(30.0, (now - opened).total_seconds() / 60)
+    counts = today.values("queue__code").annotate(n=Count("id"))
+    return {row["queue__code"]: row["n"] / minutes for row in counts}
 
 
 def ranges(hall: Hall, now: datetime | None = None) -> dict[int, waits.Range]:
@@ -72,8 +81,8 @@ def ranges(hall: Hall, now: datetime | None = None) -> dict[int, waits.Range]:
     found = cache.get(key)
     if found is None:
         service = service_samples(hall, now)
-        found = waits.estimate(tickets.waiting(hall, day), open_counters(hall, now, service),
-                               service, now, tickets.policy(hall))  # fmt: skip
+        found = waits.estimate(tickets.waiting(hall, day), open_counters(hall, now), service,
+                               now, tickets.policy(hall), jumpers(hall, now))  # fmt: skip
         cache.set(key, found, CACHE_SECONDS)
     return found
 

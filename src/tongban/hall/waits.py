@@ -4,12 +4,15 @@ Monte Carlo over the hall's own dispatch policy: each run lets the open counters
 waiting tickets with ``dispatch.choose``, each service taking a time drawn from the
 service times observed for the ticket's queue, until the queue is empty. Over the runs a
 ticket's wait (from now until it is called) gives its P10, P50 and P90, and the number of
-tickets called before it its "people ahead". Visitors who arrive later are not modelled:
-they can only go ahead of a ticket through priority (bounded by the age cap), so the range
-leans short for a busy hall; the calibration measures how often the real wait fell
-inside. The runs are seeded from the input, so the same hall state gives the same ranges.
+tickets called before it its "people ahead". A counter serving someone is free after a
+service time of that queue longer than what it has taken so far. Visitors who arrive later
+matter only when they go ahead, through priority (bounded by the age cap): they arrive in
+the runs at the rate the hall saw them today. The calibration (bench/hall.py) measures how
+often the real wait fell inside the range. The runs are seeded from the input, so the
+same hall state gives the same ranges.
 """
 
+import heapq
 import random
 import zlib
 from collections.abc import Mapping, Sequence
@@ -20,14 +23,15 @@ from statistics import quantiles
 from .dispatch import Desk, Policy, Waiting, choose
 
 RUNS = 60
+HORIZON = 240  # minutes of future arrivals modelled
 
 
 @dataclass(frozen=True)
 class Open:
-    """An open counter and the minutes until it is free."""
+    """An open counter; when serving, the queue of that ticket and the minutes so far."""
 
     desk: Desk
-    free_in: float = 0.0
+    serving: tuple[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,14 @@ def estimate(
     service: Mapping[str, Sequence[float]],
     now: datetime,
     policy: Policy,
+    jumpers: Mapping[str, float] | None = None,
     runs: int = RUNS,
 ) -> dict[int, Range]:
-    """The range of every waiting ticket some open counter can serve, by ticket key."""
+    """The range of every waiting ticket some open counter can serve, by ticket key.
+
+    ``jumpers``: priority visitors expected per minute in each queue (they will go ahead of
+    those waiting, within the age cap), from what the hall saw today.
+    """
     if not waiting or not counters:
         return {}
     state = f"{sorted(t.key for t in waiting)}{len(counters)}{now:%Y%m%d%H%M}"
@@ -54,7 +63,8 @@ def estimate(
     waits: dict[int, list[float]] = {t.key: [] for t in waiting}
     ahead: dict[int, list[int]] = {t.key: [] for t in waiting}
     for _ in range(runs):
-        for key, (minutes, position) in _run(waiting, counters, service, now, policy, draw).items():
+        run = _run(waiting, counters, service, now, policy, jumpers or {}, draw)
+        for key, (minutes, position) in run.items():
             waits[key].append(minutes)
             ahead[key].append(position)
     return {
@@ -62,28 +72,56 @@ def estimate(
     }
 
 
-def _run(waiting, counters, service, now, policy, draw) -> dict[int, tuple[float, int]]:
-    """One day's end: when each ticket is called (minutes from now) and how many before it."""
+def _run(waiting, counters, service, now, policy, jumpers, draw) -> dict[int, tuple[float, int]]:
+    """One run to the end of the queue: when each ticket is called (minutes from now) and
+    how many of those waiting now were called before it."""
     left = list(waiting)
-    free = [(c.free_in, i) for i, c in enumerate(counters)]
+    coming = _coming(jumpers, now, draw)
+    free = [(_free_in(c, service, draw), i) for i, c in enumerate(counters)]
+    heapq.heapify(free)
     called: dict[int, tuple[float, int]] = {}
-    while left and free:
-        free.sort()
-        minutes, i = free.pop(0)
+    real = {t.key for t in waiting}
+    while real - called.keys() and free:
+        minutes, i = heapq.heappop(free)
+        while coming and coming[0].arrived <= now + timedelta(minutes=minutes):
+            left.append(coming.pop(0))
         chosen = choose(counters[i].desk, left, now + timedelta(minutes=minutes), policy)
         if chosen is None:
-            continue  # nothing left for this counter: it stays idle
+            if coming:  # idle until the next visitor comes in
+                heapq.heappush(free, ((coming[0].arrived - now).total_seconds() / 60, i))
+            continue
         left.remove(chosen)
-        called[chosen.key] = (minutes, len(called))
-        free.append((minutes + _service(chosen, service, draw), i))
+        if chosen.key in real:
+            called[chosen.key] = (minutes, len(called))
+        heapq.heappush(free, (minutes + _service(chosen.groups, service, draw), i))
     return called
 
 
-def _service(ticket: Waiting, service: Mapping[str, Sequence[float]], draw) -> float:
-    samples = [s for group in sorted(ticket.groups) for s in service.get(group, ())]
-    return (
-        draw.choice(samples) if samples else DEFAULT_SERVICE[draw.randrange(len(DEFAULT_SERVICE))]
-    )
+def _coming(jumpers: Mapping[str, float], now: datetime, draw) -> list[Waiting]:
+    """Priority visitors arriving over the next hours, at the expected rates (Poisson)."""
+    found = []
+    for group, rate in jumpers.items():
+        minutes = draw.expovariate(rate) if rate > 0 else HORIZON
+        while minutes < HORIZON:
+            found.append(Waiting(-len(found) - 1, frozenset([group]),
+                                 now + timedelta(minutes=minutes), priority=1))  # fmt: skip
+            minutes += draw.expovariate(rate)
+    return sorted(found, key=lambda t: t.arrived)
+
+
+def _free_in(counter: Open, service, draw) -> float:
+    """When a serving counter is free: a service time of its queue longer than what it has
+    taken so far, less that."""
+    if counter.serving is None:
+        return 0.0
+    group, elapsed = counter.serving
+    longer = [s for s in service.get(group) or DEFAULT_SERVICE if s > elapsed]
+    return draw.choice(longer) - elapsed if longer else 0.5
+
+
+def _service(groups: frozenset[str], service: Mapping[str, Sequence[float]], draw) -> float:
+    samples = [s for group in sorted(groups) for s in service.get(group, ())]
+    return draw.choice(samples or DEFAULT_SERVICE)
 
 
 def _range(minutes: list[float], ahead: list[int]) -> Range:

@@ -9,6 +9,8 @@ from tongban.audit.context import acting_as
 from tongban.catalogue.loader import load_districts
 from tongban.core.yamlfile import ContentErrors
 from tongban.hall.content import load_halls
+from tongban.hall.demo import generate_history
+from tongban.hall.models import Hall
 
 DEMO_DISTRICTS = ("jingan", "baoshan")
 
@@ -28,6 +30,8 @@ class Command(BaseCommand):
                 raise CommandError(str(errors)) from None
             accounts = create_demo_accounts()
             cases = create_demo_cases()
+            pengpu = Hall.objects.get(centre__code="jingan-pengpu-xincun-community")
+            counts["generated hall visits (60 days, Pengpu Xincun)"] = generate_history(pengpu)
         catalogue = counts.pop("catalogue")
         self.stdout.write(", ".join(f"{n} {what}" for what, n in counts.items()))
         self.stdout.write(f"catalogue: {catalogue}")

@@ -1,0 +1,186 @@
+"""Hall benchmark (issue 12): how well the shown wait ranges match the waits of the
+generated history (calibration), and the service layer on the 1,788-visitor day with 17
+counters calling at once (ticket issue and call-next latency).
+
+Run: .venv/bin/python bench/hall.py (SQLite, a throwaway database), or on PostgreSQL:
+scripts/with-postgres .venv/bin/python bench/hall.py (its DATABASE_URL is used). Prints a
+Markdown section for docs/benchmarks.md.
+"""
+
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = Path(tempfile.mkdtemp(prefix="tongban-bench-hall-"))
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
+os.environ["TONGBAN_VAR_DIR"] = str(WORK)
+os.environ["DJANGO_SETTINGS_MODULE"] = "tongban.settings"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from tongban.accounts.models import User  # noqa: E402
+from tongban.accounts.services import make_staff  # noqa: E402
+from tongban.audit.context import acting_as  # noqa: E402
+from tongban.catalogue.loader import load_districts  # noqa: E402
+from tongban.hall import counters, history, tickets, waits  # noqa: E402
+from tongban.hall.content import load_halls  # noqa: E402
+from tongban.hall.demo import generate_history  # noqa: E402
+from tongban.hall.models import Counter, Hall, Ticket  # noqa: E402
+
+DATA = ROOT / "data"
+HISTORY_DAYS, CHECKED_DAYS, EVERY = 30, 5, 3
+COUNTERS = 17
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def calibration(hall: Hall, last: date) -> dict:
+    """For every EVERY-th ticket of the last CHECKED_DAYS days: the range the status page
+    would have shown at its arrival (the queue then, the counters busy then, the service
+    times of the days before) against the wait it had."""
+    desks = {c.number: tickets.desk(c) for c in hall.counters.prefetch_related("skills")}
+    rules = tickets.policy(hall)
+    inside = between = checked = 0
+    for offset in range(CHECKED_DAYS - 1, -1, -1):
+        day = last - timedelta(days=offset)
+        earlier = Ticket.objects.filter(hall=hall, day__lt=day, day__gte=day - timedelta(days=28),
+                                        state="done")  # fmt: skip
+        service: dict[str, list[float]] = defaultdict(list)
+        for queue, started, finished in earlier.values_list("queue__code", "started_at",
+                                                            "finished_at")[:20000]:  # fmt: skip
+            service[queue].append((finished - started).total_seconds() / 60)
+        rows = list(Ticket.objects.filter(hall=hall, day=day).exclude(called_at=None)
+                    .select_related("counter", "queue").order_by("arrived_at"))  # fmt: skip
+        working = {row.counter.number for row in rows}
+        for index, ticket in enumerate(rows):
+            if index % EVERY:
+                continue
+            now = ticket.arrived_at
+            queue = [
+                waits.Waiting(r.pk, frozenset(r.groups), r.arrived_at, r.quick,
+                              hall.priority_rank(r.priority) if r.priority else 0)
+                for r in rows if r.arrived_at <= now < r.called_at or r.pk == ticket.pk
+            ]  # fmt: skip
+            open_ = []
+            for number in sorted(working):
+                busy = [r for r in rows if r.counter.number == number
+                        and r.called_at <= now < r.finished_at]  # fmt: skip
+                serving = None
+                if busy:
+                    serving = (busy[0].queue.code, (now - busy[0].called_at).total_seconds() / 60)
+                open_.append(waits.Open(desks[number], serving))
+            minutes = max(30.0, (now - rows[0].arrived_at).total_seconds() / 60)
+            jumpers: dict[str, float] = defaultdict(float)
+            for r in rows:
+                if r.priority and r.arrived_at <= now:
+                    jumpers[r.queue.code] += 1 / minutes
+            found = waits.estimate(queue, open_, service, now, rules, jumpers).get(ticket.pk)
+            if found is None:
+                continue
+            real = (ticket.called_at - ticket.arrived_at).total_seconds() / 60
+            checked += 1
+            inside += found.p10 - 0.5 <= real <= found.p90 + 0.5
+            between += real <= found.p90 + 0.5
+    return {"checked": checked, "p10_p90": inside / checked, "under_p90": between / checked}
+
+
+def replay(hall: Hall) -> dict:
+    """The peak day's 1,788 tickets issued, then 17 counters calling at once until none is
+    left: the latency of each issue and each call-next."""
+    Ticket.objects.filter(hall=hall, generated=False).delete()
+    queues = {q.code: q for q in tickets.served_queues(hall)}
+    mix = [q for q in queues.values() if q.counter_kind]
+    issue_ms = []
+    for i in range(history.PEAK_VISITORS):
+        started = time.perf_counter()
+        tickets.issue(hall, channel="kiosk", queue=mix[i % len(mix)])
+        issue_ms.append((time.perf_counter() - started) * 1000)
+    clerks = []
+    for number in range(1, COUNTERS + 1):
+        clerk, _ = User.objects.get_or_create(username=f"bench.clerk{number}")
+        make_staff(clerk, ["clerk"], centre=hall.centre)
+        Counter.objects.filter(hall=hall, number=number).update(clerk=None)
+        clerks.append(counters.sign_in(hall.counters.get(number=number), clerk))
+    call_ms: list[float] = []
+    lock = threading.Lock()
+
+    def work(desk: Counter) -> None:
+        mine = []
+        try:
+            while True:
+                started = time.perf_counter()
+                ticket = tickets.call_next(desk, desk.clerk)
+                mine.append((time.perf_counter() - started) * 1000)
+                if ticket is None:
+                    break
+                tickets.finish(tickets.start(ticket, desk.clerk), desk.clerk, "advice")
+        finally:
+            connection.close()
+            with lock:
+                call_ms.extend(mine)
+
+    threads = [threading.Thread(target=work, args=(desk,)) for desk in clerks]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    left = Ticket.objects.filter(hall=hall, generated=False).exclude(state="done").count()
+    return {"issue": issue_ms, "call": call_ms, "seconds": seconds, "left": left}
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    with acting_as(None):
+        load_districts([DATA / "jingan", DATA / "baoshan"])
+        load_halls(DATA / "jingan" / "hall.yaml")
+        hall = Hall.objects.get(centre__code="jingan-pengpu-xincun-community")
+        last = timezone.localdate() - timedelta(days=1)
+        started = time.perf_counter()
+        visits = generate_history(hall, days=HISTORY_DAYS, last=last)
+        generated = time.perf_counter() - started
+        calibrated = calibration(hall, last)
+        replayed = replay(hall)
+    engine = connection.vendor
+    print(f"## Hall ({datetime.now(UTC):%Y-%m-%d})\n")
+    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}, {engine}.")  # fmt: skip
+    print("Command: `.venv/bin/python bench/hall.py` (SQLite) or "
+          "`scripts/with-postgres .venv/bin/python bench/hall.py` (PostgreSQL).\n")  # fmt: skip
+    print(f"- Generated history: {visits:,} visits over {HISTORY_DAYS} days in {generated:.1f} s.")
+    print(f"- Wait ranges against the generated history ({calibrated['checked']} tickets of the "
+          f"last {CHECKED_DAYS} days, the state at each arrival): real wait within P10–P90 "
+          f"{calibrated['p10_p90']:.0%} (target at least 80 %), at most P90 "
+          f"{calibrated['under_p90']:.0%} (half a minute of rounding allowed).")  # fmt: skip
+    issue, call = replayed["issue"], replayed["call"]
+    print(f"- The 1,788-visitor day: {len(issue)} tickets issued, p50 "
+          f"{statistics.median(issue):.1f} ms, p95 {percentile(issue, 95):.1f} ms; then "
+          f"{COUNTERS} counters calling at once on their own connections: "
+          f"{len(call)} call-next, p50 {statistics.median(call):.1f} ms, "
+          f"p95 {percentile(call, 95):.1f} ms (target under 20 ms), all served in "
+          f"{replayed['seconds']:.1f} s, {replayed['left']} left.")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
