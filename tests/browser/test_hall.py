@@ -1,0 +1,73 @@
+"""A visit to Pengpu Xincun's hall in the browser: a ticket at the kiosk (with JavaScript
+and without), the display board showing the call within its polling, the clerk calling,
+serving and finishing on the spot, and the visitor's status page following along. Every
+distinct page is checked with axe-core."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tongban.hall import devices
+from tongban.hall.models import Hall, Handling
+
+from .conftest import assert_accessible, follow
+from .test_applications import log_in
+
+PENGPU = "jingan-pengpu-xincun-community"
+
+
+def device_page(browser, site: str, role: str, javascript: bool = True) -> Page:
+    hall = Hall.objects.get(centre__code=PENGPU)
+    _, key = devices.create(hall, role, f"{role} 1")
+    context = browser.new_context(java_script_enabled=javascript, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{site}/hall/{PENGPU}/{role}/?key={key}")
+    return page
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_kiosk_ticket_is_called_on_the_board_served_on_the_spot_and_followed(
+    browser, site, page: Page, javascript
+):
+    board = device_page(browser, site, "board")
+    expect(board.get_by_text("暂无叫号")).to_be_visible()
+    assert_accessible(board)
+
+    kiosk = device_page(browser, site, "kiosk", javascript)
+    expect(kiosk.get_by_role("heading", name=re.compile("取号"))).to_be_visible()
+    assert_accessible(kiosk)
+    follow(kiosk.get_by_role("button", name="户籍和身份证"))
+    expect(kiosk.get_by_text("C001", exact=True)).to_be_visible()
+    expect(kiosk.locator("figure svg")).to_be_visible()
+    assert_accessible(kiosk)
+    status_url = kiosk.locator("figcaption .tb-meta").inner_text()
+
+    log_in(page, site, "clerk.pengpu")
+    page.goto(f"{site}/hall/counter/")
+    assert_accessible(page)
+    follow(page.get_by_role("button", name="Sign in to counter 1"))
+    follow(page.get_by_role("button", name="Call next"))
+    expect(page.get_by_text("Called C001.")).to_be_visible()
+    assert_accessible(page)
+
+    # The board polls every second: the call shows without a reload.
+    expect(board.locator("tr.tb-board__latest")).to_contain_text("C001")
+    expect(board.locator("tr.tb-board__latest td")).to_have_text("1")
+
+    visitor = kiosk.context.new_page()
+    visitor.goto(status_url)
+    expect(visitor.get_by_text("请到 1 号窗口。")).to_be_visible()
+    assert_accessible(visitor)
+
+    follow(page.get_by_role("button", name="The visitor is here: start"))
+    page.get_by_label("Done on the spot").check()
+    page.get_by_label("Result given (done on the spot)").fill("ID card loss reported")
+    follow(page.get_by_role("button", name="Finish"))
+    expect(page.get_by_text("C001 is finished.")).to_be_visible()
+    assert Handling.objects.count() == 0  # a queue ticket names no matter: nothing counted
+
+    visitor.reload()
+    expect(visitor.get_by_text("已办结，感谢您的来访。")).to_be_visible()
+    board.context.close()
+    kiosk.context.close()
