@@ -1,18 +1,22 @@
-"""Catalogue API: matters and departments of the served district's published catalogue.
+"""Catalogue API: matters, departments and service centres of the served district.
 
 Every GET answer carries an ETag (ConditionalGetMiddleware), so clients revalidate
 with If-None-Match and get 304 when nothing changed.
 """
 
+from datetime import datetime
 from typing import Literal
 
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from tongban.core.bilingual import pair
 from tongban.schemas import Problem
 
-from .models import Audience, CounterKind, Department, Matter
+from .models import Audience, CounterKind, Department, Matter, ServiceCentre
+from .places import opening
 from .queries import MatterFilter, find_matters, public_version
 from .versions import matter_record, matters_of
 
@@ -104,6 +108,34 @@ class DepartmentOut(Schema):
     credit_code: str
     phone: str
     matters: int
+
+
+class PeriodOut(Schema):
+    opens: str = Field(description="HH:MM, Shanghai time; open from this minute")
+    closes: str = Field(description="HH:MM; closed from this minute")
+
+
+class OpeningHoursOut(Schema):
+    working_days: list[PeriodOut] = Field(
+        description="Monday to Friday and the weekends worked in exchange for a holiday, "
+        "per the official calendar"
+    )
+    weekends: list[PeriodOut]
+    holidays: list[PeriodOut] = Field(description="Public holidays; empty: closed")
+
+
+class CentreOut(Schema):
+    code: str
+    kind: str
+    region: str = Field(description="The district, or the sub-district or town served")
+    name: Text
+    address: Text | None
+    phone: str
+    hours: Text | None = Field(description="The opening hours in words; null: not recorded")
+    opening_hours: OpeningHoursOut | None
+    open_now: bool | None
+    next_opening: datetime | None = Field(description="Now when open; null: not within a year")
+    unverified: list[str]
 
 
 class MatterQuery(Schema):
@@ -209,6 +241,50 @@ def get_department(request: HttpRequest, code: str):
     if found is None:
         raise Http404
     return _department(found, version.matters.filter(department=found).count())
+
+
+@router.get(
+    "/centres",
+    response={200: list[CentreOut], 404: Problem},
+    summary="The district's service centres with their opening hours",
+)
+def list_centres(request: HttpRequest):
+    district = _version().district
+    centres = ServiceCentre.objects.filter(Q(region=district) | Q(region__parent=district))
+    now = timezone.now()
+    return [_centre(c, now) for c in centres.select_related("region").order_by("pk")]
+
+
+@router.get(
+    "/centres/{code}",
+    response={200: CentreOut, 404: Problem},
+    summary="One service centre: its opening hours and whether it is open now",
+)
+def get_centre(request: HttpRequest, code: str):
+    district = _version().district
+    found = (
+        ServiceCentre.objects.filter(Q(region=district) | Q(region__parent=district), code=code)
+        .select_related("region")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return _centre(found, timezone.now())
+
+
+def _centre(c: ServiceCentre, now: datetime) -> dict:
+    hours = c.opening_hours
+    return {
+        "code": c.code,
+        "kind": c.kind,
+        "region": c.region.code,
+        "name": pair(c, "name"),
+        "address": pair(c, "address"),
+        "phone": c.phone,
+        **opening(c, now),
+        "next_opening": hours and hours.next_opening(now),
+        "unverified": c.unverified,
+    }
 
 
 def _department(d: Department, matters: int) -> dict:

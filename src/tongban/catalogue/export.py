@@ -254,7 +254,7 @@ def _organisations(district: Region) -> dict[str, Any]:
                 "region": c.region.code if c.region_id != district.pk else None,
                 "name": pair(c, "name"),
                 "address": pair(c, "address"),
-                "hours": pair(c, "hours"),
+                "hours": c.opening_hours and c.opening_hours.texts(),
                 "phone": c.phone,
                 "unverified": c.unverified,
             }

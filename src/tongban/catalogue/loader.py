@@ -14,6 +14,7 @@ from django.db import transaction
 
 from tongban.core.bilingual import pair
 from tongban.core.identity import clean_credit_code
+from tongban.core.opening import KINDS, SYNTAX, OpeningHours, parse_hours
 from tongban.core.yamlfile import ContentError, ContentErrors, Mapping, Reader, read
 
 from .content import CatalogueFiles, Known, read_catalogue
@@ -124,6 +125,28 @@ def _department_loader(district: Region):
     return load
 
 
+def _opening_hours(reader: Reader, node: Mapping) -> dict:
+    """The centre's `hours:` (core.opening) as the model keeps them; {} when not given."""
+    value = node.get("hours")
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not value:
+        reader.error(node, "hours", f"must give the hours of {', '.join(KINDS)}")
+        return {}
+    periods = {}
+    for key, text in value.items():
+        field, line = f"hours.{key}", value.line_of(str(key))
+        try:
+            if key not in KINDS:
+                raise ValueError(f"unknown kind of day (use {', '.join(KINDS)})")
+            if not isinstance(text, str):
+                raise ValueError(SYNTAX)
+            periods[key] = parse_hours(text)
+        except ValueError as error:
+            reader.errors.append(ContentError(reader.file, line, field, str(error)))
+    return OpeningHours(**periods).as_data()
+
+
 def _centre_loader(district: Region):
     fields = {"code", "kind", "region", "name", "address", "hours", "phone", "unverified"}
 
@@ -144,7 +167,7 @@ def _centre_loader(district: Region):
                 reader.error(node, "region", f"no sub-district {region_code!r} in this district")
         name_en, name_zh = reader.bilingual(node, "name", required=True)
         address_en, address_zh = reader.bilingual(node, "address", required=False)
-        hours_en, hours_zh = reader.bilingual(node, "hours", required=False)
+        hours = _opening_hours(reader, node)
         unverified = reader.unverified(node, fields)
         if len(reader.errors) > before:
             return
@@ -157,8 +180,7 @@ def _centre_loader(district: Region):
                 "name_zh": name_zh,
                 "address_en": address_en,
                 "address_zh": address_zh,
-                "hours_en": hours_en,
-                "hours_zh": hours_zh,
+                "hours": hours,
                 "phone": reader.text(node, "phone", max_length=40),
                 "unverified": unverified,
             },

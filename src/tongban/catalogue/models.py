@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tongban.core.bilingual import InLanguage, Named, localized
+from tongban.core.bilingual import InLanguage, Named, localized, prefers_chinese
+from tongban.core.opening import OpeningHours
 
 from .search import matter_search_text
 
@@ -66,8 +67,16 @@ class ServiceCentre(Named, models.Model):
     )
     address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
     address_zh = models.CharField(_("address (Chinese)"), max_length=300, blank=True)
-    hours_en = models.CharField(_("opening hours (English)"), max_length=300, blank=True)
-    hours_zh = models.CharField(_("opening hours (Chinese)"), max_length=300, blank=True)
+    hours = models.JSONField(
+        _("opening hours"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The periods open on working days, weekends and public holidays, e.g. "
+            '{"working_days": [{"opens": "08:30", "closes": "16:30"}], "weekends": [], '
+            '"holidays": []}; empty when not recorded.'
+        ),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     unverified = models.JSONField(
         _("unverified facts"),
@@ -83,7 +92,24 @@ class ServiceCentre(Named, models.Model):
 
     address = InLanguage()
 
-    hours = InLanguage()
+    def clean(self) -> None:
+        try:
+            self.opening_hours  # noqa: B018 - reading checks the data
+        except ValueError as error:
+            raise ValidationError({"hours": str(error)}) from None
+
+    @property
+    def opening_hours(self) -> OpeningHours | None:
+        """When the centre is open; None when its hours are not recorded."""
+        return OpeningHours.from_data(self.hours) if self.hours else None
+
+    @property
+    def hours_text(self) -> str:
+        """The opening hours in words, in the active language ("" when not recorded)."""
+        opening = self.opening_hours
+        if opening is None:
+            return ""
+        return opening.description()["zh" if prefers_chinese() else "en"]
 
 
 class Department(Named, models.Model):

@@ -9,11 +9,12 @@ centre. The department that handles the matter is named beside the place.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tongban.core.bilingual import pair
 
@@ -40,12 +41,25 @@ def counter_name(counter: str) -> dict[str, str]:
     return {"en": en, "zh": zh}
 
 
-def _centre(centre: ServiceCentre) -> dict[str, Any]:
+def _centre(centre: ServiceCentre, now: datetime) -> dict[str, Any]:
     return {
         "code": centre.code,
         "name": pair(centre, "name"),
         "address": pair(centre, "address"),
-        "hours": pair(centre, "hours"),
+        **opening(centre, now),
+    }
+
+
+def opening(centre: ServiceCentre, now: datetime) -> dict[str, Any]:
+    """A centre's hours in words ("hours", both languages), as data ("opening_hours") and
+    whether it is open at `now` ("open_now"); all None when they are not recorded."""
+    hours = centre.opening_hours
+    if hours is None:
+        return {"hours": None, "opening_hours": None, "open_now": None}
+    return {
+        "hours": hours.description(),
+        "opening_hours": hours.as_data(),
+        "open_now": hours.is_open(now),
     }
 
 
@@ -70,8 +84,9 @@ class Places:
             .order_by("code")
         )
         self.centres: dict[tuple[int, str], list[dict]] = defaultdict(list)
+        now = timezone.now()
         for centre in centres:
-            self.centres[_district_id(centre), centre.kind].append(_centre(centre))
+            self.centres[_district_id(centre), centre.kind].append(_centre(centre, now))
 
     def where(
         self, *, department: str, counter: str, channels: Iterable[str], city_wide: bool

@@ -22,6 +22,7 @@ import chinese_calendar
 __all__ = [
     "add_working_days",
     "calendar_confirmed",
+    "is_public_holiday",
     "is_working_day",
     "shift_for_pause",
     "working_days_between",
@@ -48,6 +49,17 @@ def is_working_day(day: date) -> bool:
     if _year_covered(day.year):
         return chinese_calendar.is_workday(day)
     return day.weekday() < 5
+
+
+def is_public_holiday(day: date) -> bool:
+    """A day off of an official holiday (春节, 国庆节 ...), weekends inside it included.
+
+    Unknown, hence False, outside the years the official calendar covers.
+    """
+    if not _year_covered(day.year) or chinese_calendar.is_workday(day):
+        return False
+    _, holiday = chinese_calendar.get_holiday_detail(day)
+    return holiday is not None
 
 
 @lru_cache(maxsize=64)
