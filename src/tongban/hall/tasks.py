@@ -1,6 +1,7 @@
 """The hall's slow work, run by a worker after the call that caused it commits."""
 
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
@@ -19,6 +20,11 @@ def tell_near_turn(hall_id: int) -> int:
     """Tell each waiting visitor whose turn is near (at most ``Hall.near_turn_ahead`` ahead)
     once, by text message, e-mail and notice, whichever is known; how many were told."""
     hall = Hall.objects.select_related("centre").get(pk=hall_id)
+    reachable = Ticket.objects.filter(hall=hall, state="waiting", near_turn_told=False).filter(
+        Q(phone__gt="") | Q(email__gt="") | Q(applicant__isnull=False)
+    )
+    if not reachable.exists():  # nobody to tell: no estimate needed
+        return 0
     near = [pk for pk, wait in status.ranges(hall).items() if wait.ahead <= hall.near_turn_ahead]
     told = 0
     for ticket in Ticket.objects.filter(pk__in=near, state="waiting", near_turn_told=False):

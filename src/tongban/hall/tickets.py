@@ -170,7 +170,8 @@ def call_next(counter: Counter, clerk, now: datetime | None = None) -> Ticket | 
     """
     now = now or timezone.now()
     with transaction.atomic():
-        counter = Counter.objects.select_for_update().select_related("hall").get(pk=counter.pk)
+        locked = Counter.objects.select_for_update(of=("self",)).select_related("hall")
+        counter = locked.get(pk=counter.pk)
         _check_at_counter(counter, clerk)
         if Ticket.objects.filter(counter=counter, state__in=states.HELD).exists():
             raise CaseError(_("Finish, recall or transfer the ticket you have called first."))

@@ -23,6 +23,7 @@ from statistics import quantiles
 from .dispatch import Desk, Policy, Waiting, choose
 
 RUNS = 60
+LONGEST_QUEUE = 400
 HORIZON = 240  # minutes of future arrivals modelled
 
 
@@ -58,6 +59,9 @@ def estimate(
     """
     if not waiting or not counters:
         return {}
+    # The longest queue estimated: beyond it the runs would take seconds (a waiting room
+    # holds a few hundred); later tickets get no range until the queue shortens.
+    waiting = sorted(waiting, key=lambda t: (t.arrived, t.key))[:LONGEST_QUEUE]
     state = f"{sorted(t.key for t in waiting)}{len(counters)}{now:%Y%m%d%H%M}"
     draw = random.Random(zlib.crc32(state.encode()))  # noqa: S311 - a simulation, not a secret
     waits: dict[int, list[float]] = {t.key: [] for t in waiting}
