@@ -2,16 +2,14 @@
 wait in each queue. A board polls its panel every second; the answer is 304 until
 something changed, so fifty boards cost fifty small queries a second and no writes."""
 
-import hashlib
-
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import condition
 
-from . import states
+from . import states, tickets
 from .devices import device_page
 from .models import Hall, Ticket
 
@@ -26,17 +24,8 @@ def _hall(request: HttpRequest, centre: str) -> Hall:
 
 
 def version(request: HttpRequest, centre: str) -> str:
-    """What the board shows changes only when a ticket is issued, called, recalled, served
-    or leaves: a digest of those counts and times is the panel's ETag."""
-    today = Ticket.objects.filter(hall=request.device.hall, day=timezone.localdate())
-    shape = today.aggregate(
-        issued=Count("id"),
-        waiting=Count("id", filter=Q(state=states.WAITING)),
-        held=Count("id", filter=Q(state__in=states.HELD)),
-        called=Max("called_at"),
-        finished=Max("finished_at"),
-    )
-    return hashlib.sha256(repr(sorted(shape.items())).encode()).hexdigest()[:32]
+    """The panel's ETag: it changes only when what the board shows may have."""
+    return tickets.day_digest(request.device.hall, timezone.localdate())
 
 
 def panel_context(hall: Hall) -> dict:

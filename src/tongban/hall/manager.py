@@ -23,10 +23,9 @@ TABLES = ("hours", "queues", "matters", "counters")
 
 
 def _hall(request: HttpRequest) -> Hall:
-    hall = Hall.objects.select_related("centre").filter(centre_id=request.user.centre_id).first()
-    if hall is None:
-        raise Http404("This centre has no hall.")
-    return hall
+    """The hall of the staff member's centre (404 for a centre without one)."""
+    halls = Hall.objects.select_related("centre")
+    return get_object_or_404(halls, centre_id=request.user.centre_id)
 
 
 @login_required

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils import timezone
 
 from . import states, tickets, waits
@@ -73,10 +73,8 @@ def ranges(hall: Hall, now: datetime | None = None) -> dict[int, waits.Range]:
     """The range of every waiting ticket of the hall today (by ticket id)."""
     now = now or timezone.now()
     day = timezone.localdate(now)
-    today = Ticket.objects.filter(hall=hall, day=day)
-    shape = today.aggregate(n=Count("id"), called=Max("called_at"), done=Max("finished_at"))
     open_ = Counter.objects.filter(hall=hall, is_open=True).values_list("pk", flat=True)
-    state = f"{hall.pk}:{shape}:{sorted(open_)}:{now:%Y%m%d%H%M}"
+    state = f"{hall.pk}:{tickets.day_digest(hall, day)}:{sorted(open_)}:{now:%Y%m%d%H%M}"
     key = "hall-waits:" + hashlib.sha256(state.encode()).hexdigest()
     found = cache.get(key)
     if found is None:

@@ -4,10 +4,12 @@ Every move goes through the ticket machine (``states.TICKET``) and is audited. C
 safe across any number of app servers: see ``call_next``.
 """
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -152,6 +154,19 @@ def waiting(hall: Hall, day) -> list[dispatch.Waiting]:
         )
         for pk, groups, arrived, quick, priority, start, end, directed_to in rows
     ]
+
+
+def day_digest(hall: Hall, day) -> str:
+    """A digest of the hall's day that changes whenever a ticket is issued, called,
+    recalled, served or leaves: what boards and wait estimates are keyed by."""
+    shape = Ticket.objects.filter(hall=hall, day=day).aggregate(
+        issued=Count("id"),
+        waiting=Count("id", filter=Q(state=states.WAITING)),
+        held=Count("id", filter=Q(state__in=states.HELD)),
+        called=Max("called_at"),
+        finished=Max("finished_at"),
+    )
+    return hashlib.sha256(repr(sorted(shape.items())).encode()).hexdigest()[:32]
 
 
 def desk(counter: Counter) -> dispatch.Desk:

@@ -24,10 +24,8 @@ clerk_page = permission_required("accounts.work_at_counter", raise_exception=Tru
 
 
 def _hall(request: HttpRequest) -> Hall:
-    hall = Hall.objects.filter(centre_id=request.user.centre_id).first()
-    if hall is None:
-        raise Http404("This centre has no hall.")
-    return hall
+    """The hall of the staff member's centre (404 for a centre without one)."""
+    return get_object_or_404(Hall, centre_id=request.user.centre_id)
 
 
 def _counter(request: HttpRequest) -> Counter | None:
