@@ -1,10 +1,12 @@
+from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tongban.accounts.demo import DEMO_ACCOUNTS, create_demo_accounts
 from tongban.accounts.models import User
@@ -147,3 +149,26 @@ def login(client, demo):
 def queued(settings):
     """Tasks are stored for a worker, as in production, instead of run at once."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def shanghai_clock(monkeypatch):
+    """``set_to(hour, minute=0, day=None)``: the clock shows that Shanghai time (today by
+    default) and runs on from there."""
+    real = timezone.now
+
+    def set_to(hour: int, minute: int = 0, day: date | None = None) -> datetime:
+        started = real()
+        local = datetime.combine(day or timezone.localdate(started), time(hour, minute),
+                                 tzinfo=ZoneInfo(settings.TIME_ZONE))  # fmt: skip
+        monkeypatch.setattr(timezone, "now", lambda: local + (real() - started))
+        return local
+
+    return set_to
+
+
+@pytest.fixture
+def centre_open(shanghai_clock):
+    """10:00 today: Pengpu Xincun is open then every day of the year (kiosk and remote
+    tickets are refused while a centre is closed)."""
+    return shanghai_clock(10)

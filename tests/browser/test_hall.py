@@ -35,6 +35,7 @@ def device_page(browser, site: str, role: str, javascript: bool = True) -> Page:
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.usefixtures("centre_open")
 def test_a_kiosk_ticket_is_called_on_the_board_served_on_the_spot_and_followed(
     browser, site, page: Page, javascript
 ):

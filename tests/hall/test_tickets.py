@@ -154,3 +154,36 @@ def test_quick_tickets_go_to_fast_track_which_helps_others_when_none_wait(hall):
     assert tickets.call_next(fast, fast.clerk) is None
     Hall.objects.filter(pk=hall.pk).update(fast_track_helps=True)
     assert tickets.call_next(fast, fast.clerk) == slow
+
+
+def _served(hall: Hall, matter: Matter, minutes: float, visits: int) -> None:
+    """``visits`` past visits for the matter alone, each served in ``minutes``."""
+    from tongban.hall.models import Handling
+
+    started = timezone.now() - timedelta(days=2)
+    for _ in range(visits):
+        ticket = tickets.issue(hall, channel="staff", matters=[matter], now=started)
+        ticket.state, ticket.started_at = "done", started
+        ticket.finished_at = started + timedelta(minutes=minutes)
+        ticket.save()
+        Handling.objects.create(ticket=ticket, matter=matter, outcome="on_the_spot",
+                                at=ticket.finished_at)  # fmt: skip
+
+
+def test_a_matter_done_on_the_spot_is_quick_unless_its_service_is_seen_to_take_long(hall, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.TONGBAN_HALL_MIN_SAMPLES = 3
+    long, short = Matter.objects.filter(version=public_version(), counter="community",
+                                        department__function="human-resources",
+                                        on_the_spot=True)[:2]  # fmt: skip
+    _served(hall, long, minutes=hall.fast_track_minutes + 4, visits=3)
+    _served(hall, short, minutes=hall.fast_track_minutes - 3, visits=3)
+    others = Matter.objects.filter(version=public_version(), counter="community", on_the_spot=True)
+    seen_once = others.exclude(pk__in=[long.pk, short.pk])[0]
+    _served(hall, seen_once, minutes=hall.fast_track_minutes + 10, visits=2)
+    assert not tickets.issue(hall, channel="kiosk", matters=[long]).quick
+    assert tickets.issue(hall, channel="kiosk", matters=[short]).quick
+    assert tickets.issue(hall, channel="kiosk", matters=[seen_once]).quick  # too few to know
+    assert not tickets.issue(hall, channel="kiosk", matters=[short, long]).quick

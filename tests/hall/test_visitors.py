@@ -1,5 +1,7 @@
 """The visitor's side: the kiosk, remote tickets, the status page behind the QR code."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -11,6 +13,10 @@ from tongban.hall.models import Hall, Ticket
 
 PENGPU = "jingan-pengpu-xincun-community"
 DISTRICT = "jingan-administrative-service-centre"
+NATIONAL_DAY = date(2026, 10, 1)
+A_SATURDAY = date(2026, 11, 7)
+
+pytestmark = pytest.mark.usefixtures("centre_open")
 
 
 @pytest.fixture
@@ -170,3 +176,43 @@ def test_a_visitor_is_told_once_when_their_turn_is_near(
         tickets.call_next(desk, clerk)
     assert len(callbacks) == 1
     assert len(list(settings.TONGBAN_SMS_DIR.iterdir())) == 2  # nobody told twice
+
+
+def test_kiosk_and_remote_tickets_wait_for_the_centre_to_open(client, hall, shanghai_clock):
+    kiosk(client, hall)
+    shanghai_clock(7, 30, day=date(2026, 11, 10))  # a Tuesday: Pengpu opens at 8:30
+    page = client.get(reverse("hall:kiosk", args=[PENGPU])).content.decode()
+    assert "将于2026-11-10 08:30重新开放" in page and 'name="queue"' not in page  # Chinese first
+    refused = client.post(reverse("hall:kiosk", args=[PENGPU]), {"queue": "household"},
+                          follow=True)  # fmt: skip
+    assert "将于2026-11-10 08:30重新开放" in refused.content.decode()
+    remote = client.post(reverse("hall:remote", args=[PENGPU]),
+                         {"queue": hall.counters.get(number=18).skills.get().pk,
+                          "resident_id": "110101199003074477"})  # fmt: skip
+    assert "The centre is closed now." in remote.content.decode()
+    _, key = devices.create(hall, "kiosk", "Kiosk 2")
+    api = client.post(f"/api/v1/hall/{PENGPU}/tickets", {"queue": "household"},
+                      content_type="application/json",
+                      headers={"Authorization": f"Bearer {key}"})  # fmt: skip
+    assert api.status_code == 409 and "opens again" in api.json()["detail"]
+    assert not Ticket.objects.exists()
+    shanghai_clock(8, 30, day=date(2026, 11, 10))
+    client.post(reverse("hall:kiosk", args=[PENGPU]), {"queue": "household"})
+    assert Ticket.objects.get().number == "C001"
+
+
+@pytest.mark.parametrize(
+    ("day", "hour", "open_"),
+    [(NATIONAL_DAY, 10, True), (NATIONAL_DAY, 12, False), (A_SATURDAY, 11, True)],
+)
+def test_pengpu_gives_tickets_every_day_of_the_year_in_its_hours(hall, day, hour, open_,
+                                                                 shanghai_clock):  # fmt: skip
+    now = shanghai_clock(hour, day=day)
+    assert (tickets.closed_until(hall, now) is None) is open_
+
+
+def test_the_district_centre_is_closed_on_saturdays(shanghai_clock, demo_catalogue):
+    district = Hall.objects.get(centre__code=DISTRICT)
+    now = shanghai_clock(10, day=A_SATURDAY)
+    opens = tickets.closed_until(district, now)
+    assert opens is not None and opens.date() == date(2026, 11, 9) and opens.hour >= 8

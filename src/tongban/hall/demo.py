@@ -27,7 +27,7 @@ def generate_history(hall: Hall, days: int = 60, seed: int = 1, last: date | Non
     default); the number of visits written."""
     last = last or timezone.localdate() - timedelta(days=1)
     first = last - timedelta(days=days - 1)
-    queues = _queues(hall)
+    queues = queue_mix(hall)
     stations = [
         history.Station(c.number, tickets.desk(c), _open_on_weekends(c))
         for c in hall.counters.prefetch_related("skills")
@@ -46,7 +46,8 @@ def _open_on_weekends(counter: Counter) -> bool:
     return counter.kind == Counter.Kind.GENERAL and counter.number <= WEEKEND_GENERAL
 
 
-def _queues(hall: Hall) -> list[history.Queue]:
+def queue_mix(hall: Hall) -> list[history.Queue]:
+    """The queues of the hall as the generated history draws visits from them."""
     matters = list(Matter.objects.filter(version=public_version()).select_related("department"))
     found = []
     for group in tickets.served_queues(hall):

@@ -18,7 +18,7 @@ from tongban.audit.services import record
 from tongban.catalogue.models import Matter
 from tongban.core.moves import CaseError, move
 
-from . import dispatch, states
+from . import dispatch, service_times, states
 from .models import Counter, Hall, Handling, MatterGroup, QueueDay, Ticket
 from .tasks import tell_near_turn
 
@@ -77,7 +77,7 @@ def issue(
             number=f"{queue.prefix}{sequence:03d}",
             channel=channel,
             groups=codes,
-            quick=bool(matters) and all(matter.on_the_spot for matter in matters),
+            quick=service_times.quick(hall, list(matters), now),
             priority=priority,
             arrived_at=now,
             booked_from=booked[0] if booked else None,
@@ -111,10 +111,30 @@ def handled_here(hall: Hall, matters: Iterable[Matter]) -> tuple[list[Matter], l
     return here, elsewhere
 
 
+def closed_until(hall: Hall, now: datetime) -> datetime | None:
+    """When a closed centre opens next; None while it is open or its hours are not recorded.
+
+    Kiosk and remote tickets are taken only while the centre is open: a ticket taken before
+    the doors open would go ahead of the people queueing outside."""
+    hours = hall.centre.opening_hours
+    if hours is None or hours.is_open(now):
+        return None
+    return hours.next_opening(now) or now + timezone.timedelta(days=366)
+
+
+def refuse_when_closed(hall: Hall, now: datetime) -> None:
+    opens = closed_until(hall, now)
+    if opens is not None:
+        raise CaseError(_("The centre is closed now. It opens again on %(when)s.")
+                        % {"when": f"{timezone.localtime(opens):%Y-%m-%d %H:%M}"})  # fmt: skip
+
+
 def take_remote(hall: Hall, *, queue: MatterGroup, applicant=None, resident_id: str = "",
                 phone: str = "", now: datetime | None = None) -> Ticket:  # fmt: skip
-    """A same-day ticket taken from a phone, within the hall's limit per person and day."""
+    """A same-day ticket taken from a phone while the centre is open, within the hall's
+    limit per person and day."""
     now = now or timezone.now()
+    refuse_when_closed(hall, now)
     mine = Ticket.objects.filter(hall=hall, day=timezone.localdate(now), channel="remote")
     mine = mine.filter(applicant=applicant) if applicant else mine.filter(resident_id=resident_id)
     if mine.count() >= hall.remote_per_day:

@@ -62,6 +62,7 @@ def kiosk(request: HttpRequest, centre: str) -> HttpResponse:
         found = tickets.handled_here(hall, matters)[0][:SEARCH_RESULTS]
     return render(request, "hall/kiosk.html", {
         "hall": hall, "queues": tickets.served_queues(hall), "query": query, "found": found,
+        "opens": tickets.closed_until(hall, timezone.now()),
     })  # fmt: skip
 
 
@@ -69,6 +70,7 @@ def _kiosk_issue(request: HttpRequest, hall: Hall) -> HttpResponse:
     data = request.POST
     matters, queue = [], None
     try:
+        tickets.refuse_when_closed(hall, timezone.now())
         if data.get("sheet"):
             matters = _sheet_matters(request, hall, data["sheet"])
         elif data.get("matter"):
@@ -195,4 +197,7 @@ def remote(request: HttpRequest, centre: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             return redirect("hall:status", token=ticket.token)
-    return render(request, "hall/remote.html", {"hall": hall, "form": form, "person": person})
+    return render(request, "hall/remote.html", {
+        "hall": hall, "form": form, "person": person,
+        "opens": tickets.closed_until(hall, timezone.now()),
+    })  # fmt: skip

@@ -72,6 +72,7 @@ def issue(request: HttpRequest, centre: str, body: KioskIn):
     hall = _hall(centre)
     if request.device.hall_id != hall.pk:
         raise CaseError(_("This kiosk belongs to another hall."))
+    tickets.refuse_when_closed(hall, timezone.now())
     matters = list(Matter.objects.filter(version=public_version(), code__in=body.matters))
     if len(matters) != len(set(body.matters)):
         raise CaseError(_("No matter has this code."), "matters")
