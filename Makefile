@@ -78,3 +78,5 @@ bench: install
 	$(BIN)/python bench/guidance.py
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/applications.py
+	$(BIN)/python bench/hall.py
+	$(BIN)/python bench/hall_http.py

@@ -12,12 +12,10 @@ import io
 import os
 import platform
 import re
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -26,7 +24,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 DATA = ROOT / "data"
-INSIDE = "TONGBAN_BENCH_IN_CLUSTER"
 WARMUP, REPEAT = 20, 200
 BUDGET, MIN_REPEAT = 60, 10  # seconds for one slow measurement, and its fewest runs
 UPLOADS, UPLOAD_SIZE = 20, 5 * 1024 * 1024
@@ -37,6 +34,7 @@ TABS = ["supplement", "overdue", "soon", "decided"]  # besides the default tab, 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.postgres import in_cluster  # noqa: E402
 
 # --- timing -------------------------------------------------------------------------------
 
@@ -69,14 +67,6 @@ def log(message: str) -> None:
 
 
 # --- the cluster and Django -----------------------------------------------------------------
-
-
-def create_database(url: str) -> None:
-    import psycopg
-
-    server, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def configure(work: Path) -> None:
@@ -389,7 +379,6 @@ def measure_upload() -> dict:
 
 def run(work: Path) -> None:
     configure(work)
-    create_database(os.environ["DATABASE_URL"])
 
     import django
 
@@ -534,18 +523,7 @@ def report(setup, generation, generated, by_state, departments, pages, upload, s
 
 
 def main() -> int:
-    if os.environ.get(INSIDE) != "1":
-        # Again inside the throwaway cluster, which the helper stops and removes at the end.
-        env = {**os.environ, INSIDE: "1"}
-        script = str(Path(__file__).resolve())
-        command = [str(ROOT / "scripts" / "with-postgres"), sys.executable, script]
-        return subprocess.run(command, env=env, cwd=ROOT).returncode
-    work = Path(tempfile.mkdtemp(prefix="tongban-bench-apps-"))
-    try:
-        run(work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return 0
+    return in_cluster(str(Path(__file__).resolve()), run, "tongban-bench-apps-")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,9 @@
-"""Hall benchmark (issue 12): how well the shown wait ranges match the waits of the
-generated history (calibration), and the service layer on the 1,788-visitor day with 17
-counters calling at once (ticket issue and call-next latency).
+"""Hall benchmark (issue 12), on PostgreSQL: how well the shown wait ranges match the waits
+of the generated history (calibration), and the service layer on the 1,788-visitor day with
+17 counters calling at once (ticket issue and call-next latency).
 
-Run: .venv/bin/python bench/hall.py (SQLite, a throwaway database), or on PostgreSQL:
-scripts/with-postgres .venv/bin/python bench/hall.py (its DATABASE_URL is used). Prints a
-Markdown section for docs/benchmarks.md.
+Run: .venv/bin/python bench/hall.py (it runs itself again inside scripts/with-postgres, a
+throwaway cluster). Prints a Markdown section for docs/benchmarks.md.
 """
 
 import os
@@ -19,22 +18,21 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = Path(tempfile.mkdtemp(prefix="tongban-bench-hall-"))
 os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
-os.environ["TONGBAN_VAR_DIR"] = str(WORK)
+os.environ.setdefault("TONGBAN_VAR_DIR", str(Path(tempfile.gettempdir()) / "tongban-bench-hall"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "tongban.settings"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import django  # noqa: E402
 
-django.setup()
+django.setup()  # connects to nothing yet: the database is made inside the cluster
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.postgres import in_cluster  # noqa: E402
 from tongban.accounts.models import User  # noqa: E402
 from tongban.accounts.services import make_staff  # noqa: E402
 from tongban.audit.context import acting_as  # noqa: E402
@@ -150,7 +148,7 @@ def replay(hall: Hall) -> dict:
     return {"issue": issue_ms, "call": call_ms, "seconds": seconds, "left": left}
 
 
-def main() -> None:
+def run(work: Path) -> None:
     call_command("migrate", verbosity=0)
     with acting_as(None):
         load_districts([DATA / "jingan", DATA / "baoshan"])
@@ -166,8 +164,7 @@ def main() -> None:
     print(f"## Hall ({datetime.now(UTC):%Y-%m-%d})\n")
     print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, {engine}.")  # fmt: skip
-    print("Command: `.venv/bin/python bench/hall.py` (SQLite) or "
-          "`scripts/with-postgres .venv/bin/python bench/hall.py` (PostgreSQL).\n")  # fmt: skip
+    print("Command: `.venv/bin/python bench/hall.py` (a throwaway PostgreSQL cluster).\n")
     print(f"- Generated history: {visits:,} visits over {HISTORY_DAYS} days in {generated:.1f} s.")
     print(f"- Wait ranges against the generated history ({calibrated['checked']} tickets of the "
           f"last {CHECKED_DAYS} days, the state at each arrival): real wait within P10–P90 "
@@ -183,4 +180,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(in_cluster(str(Path(__file__).resolve()), run, "tongban-bench-hall-"))

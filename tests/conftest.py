@@ -2,8 +2,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import hypothesis
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone, translation
@@ -15,6 +17,10 @@ from tongban.catalogue.queries import forget_served_version
 from tongban.hall.content import load_halls
 
 DATA = Path(settings.PROJECT_DIR) / "data"
+
+# Tests assert no timings (docs/benchmarks.md holds them): no deadline per example.
+hypothesis.settings.register_profile("tongban", deadline=None)
+hypothesis.settings.load_profile("tongban")
 
 
 def load_demo(*, matters: bool = True) -> None:
@@ -101,6 +107,12 @@ def _english_between_tests():
 def _fresh_served_version():
     """Each test's database is rolled back: forget the version an earlier test served."""
     forget_served_version()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Nor may a test read what an earlier one cached (ids are reused after a rollback)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -82,3 +82,33 @@ def test_a_kiosk_ticket_is_called_on_the_board_served_on_the_spot_and_followed(
     expect(visitor.get_by_text("已办结，感谢您的来访。")).to_be_visible()
     board.context.close()
     kiosk.context.close()
+
+
+def test_the_manager_sees_the_history_as_charts_beside_their_tables(
+    page: Page, site, demo_catalogue
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tongban.hall.demo import generate_history
+
+    hall = Hall.objects.get(centre__code=PENGPU)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    generate_history(hall, days=1, last=yesterday)
+    log_in(page, site, "manager.pengpu")
+    page.goto(f"{site}/hall/manage/history/?day={yesterday:%Y-%m-%d}")
+    charts = page.locator("figure.tb-chart svg")
+    expect(charts).to_have_count(5)
+    expect(page.get_by_role("table")).to_have_count(4)
+    assert_accessible(page)
+
+
+def test_without_javascript_the_history_shows_simple_bars_and_the_tables(
+    page_without_js: Page, site
+):
+    log_in(page_without_js, site, "manager.pengpu")
+    page_without_js.goto(f"{site}/hall/manage/history/")
+    expect(page_without_js.locator("figure.tb-bars")).to_have_count(5)
+    expect(page_without_js.locator("figure.tb-chart")).to_have_count(0)
+    assert_accessible(page_without_js)

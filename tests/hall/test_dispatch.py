@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tongban.hall.dispatch import Desk, Policy, Waiting, candidates, choose, overdue
+from tongban.hall.dispatch import Desk, Policy, Room, Waiting, candidates, choose, overdue
 
 GROUPS = ["a", "b", "c", "d"]
 START = datetime(2026, 3, 16, 8, 30)
@@ -115,3 +115,19 @@ def test_examples_of_each_rule():
     assert choose(Desk(frozenset("b")), [walk_in], soon) is None
     too_early = Waiting(4, frozenset("a"), START, booked=(soon + timedelta(hours=1),) * 2)
     assert choose(desk, [too_early, elderly], soon) == elderly
+
+
+@given(st.lists(desks, min_size=1, max_size=4), queues, policies,
+       st.lists(st.integers(0, 240), min_size=1, max_size=40))  # fmt: skip
+def test_a_room_chooses_as_the_policy_does_call_after_call(desk_list, waiting, policy, minutes):
+    """The simulations' ``Room`` gives, at every call of a day, the ticket ``choose`` gives
+    over the tickets still waiting."""
+    room, left = Room(policy, waiting), list(waiting)
+    for i, offset in enumerate(sorted(minutes)):
+        desk, now = desk_list[i % len(desk_list)], START + timedelta(minutes=offset)
+        expected = choose(desk, left, now, policy)
+        assert room.choose(desk, now) == expected
+        if expected is not None:
+            room.remove(expected)
+            left.remove(expected)
+        assert len(room) == len(left)

@@ -24,7 +24,7 @@ def weekdays(day: date) -> bool:
     return day.weekday() < 5
 
 
-@settings(max_examples=3, deadline=None)
+@settings(max_examples=3)
 @given(st.integers(0, 1000))
 def test_a_generated_history_has_its_peak_day_and_keeps_to_the_rules(seed):
     first = date(2026, 3, 16)  # a Monday

@@ -187,3 +187,57 @@ def test_a_matter_done_on_the_spot_is_quick_unless_its_service_is_seen_to_take_l
     assert tickets.issue(hall, channel="kiosk", matters=[short]).quick
     assert tickets.issue(hall, channel="kiosk", matters=[seen_once]).quick  # too few to know
     assert not tickets.issue(hall, channel="kiosk", matters=[short, long]).quick
+
+
+@pytest.mark.parametrize("nearest", [3, 50])
+def test_a_counter_looks_at_few_tickets_but_chooses_as_over_all_of_them(hall, monkeypatch, nearest):
+    import random
+
+    from tongban.hall import dispatch
+
+    monkeypatch.setattr(tickets, "NEAREST", nearest)
+    draw = random.Random(nearest)
+    queues = tickets.served_queues(hall)
+    groups = [g["code"] for g in hall.priority_groups]
+    start = timezone.now() - timedelta(minutes=90)
+    matters = list(Matter.objects.filter(version=public_version(), counter="community"))
+    desks = [tickets.desk(c) for c in hall.counters.prefetch_related("skills")]
+    for i in range(120):
+        at = start + timedelta(minutes=i * 0.7)
+        booked = (at, at + timedelta(minutes=30)) if draw.random() < 0.05 else None
+        ticket = tickets.issue(
+            hall, channel="kiosk", now=at, booked=booked,
+            priority=draw.choice(groups) if draw.random() < 0.1 else "",
+            **({"queue": draw.choice(queues)} if draw.random() < 0.5
+               else {"matters": draw.sample(matters, draw.choice([1, 1, 2]))}),
+        )  # fmt: skip
+        if draw.random() < 0.05:
+            desk = draw.choice(desks)
+            ticket.directed_to_id = desk.key
+            ticket.save(update_fields=["directed_to"])
+    day, rules = timezone.localdate(start), tickets.policy(hall)
+    everyone = tickets.waiting(hall, day)
+    for now in (start + timedelta(minutes=40), start + timedelta(minutes=140)):
+        for desk in desks:
+            few = tickets.waiting_for(hall, desk, day)
+            assert dispatch.choose(desk, few, now, rules) == dispatch.choose(
+                desk, everyone, now, rules
+            )
+
+
+def test_a_specialised_counter_looks_further_when_the_oldest_need_another_line_too(
+    hall, monkeypatch
+):
+    monkeypatch.setattr(tickets, "NEAREST", 3)
+    insurance = MatterGroup.objects.get(code="social-insurance")
+    household = MatterGroup.objects.get(code="household")
+    start = timezone.now() - timedelta(minutes=30)
+    for _ in range(3):  # insurance and household in one visit: not for counter 18
+        ticket = tickets.issue(hall, channel="staff", queue=insurance, now=start)
+        ticket.groups = ["household", "social-insurance"]
+        ticket.save(update_fields=["groups"])
+    alone = tickets.issue(hall, channel="kiosk", queue=insurance,
+                          now=start + timedelta(minutes=5))  # fmt: skip
+    desk = counter(hall, 18, "clerk.a")
+    assert tickets.call_next(desk, desk.clerk) == alone
+    assert household.code not in {g.code for g in desk.skills.all()}

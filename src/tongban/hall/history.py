@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from .dispatch import Desk, Policy, Waiting, choose
+from .dispatch import Desk, Policy, Room, Waiting
 
 PEAK_VISITORS = 1788
 # Relative arrivals per hour of a weekday from 8:00; weekends keep the morning only.
@@ -114,20 +114,20 @@ def _serve(visits: list[Visit], stations: Sequence[Station], queues, policy, dra
     desks = {s.number: s.desk for s in stations}
     free = [(visits[0].arrived, s.number) for s in stations]
     heapq.heapify(free)
-    waiting: list[Waiting] = []
+    room = Room(policy)
     arrived = 0
-    while free and (arrived < len(visits) or waiting):
+    while free and (arrived < len(visits) or len(room)):
         clock, number = heapq.heappop(free)
         while arrived < len(visits) and visits[arrived].arrived <= clock:
             v = visits[arrived]
-            waiting.append(Waiting(v.key, v.groups, v.arrived, v.on_the_spot, v.priority))
+            room.add(Waiting(v.key, v.groups, v.arrived, v.on_the_spot, v.priority))
             arrived += 1
-        chosen = choose(desks[number], waiting, clock, policy)
+        chosen = room.choose(desks[number], clock)
         if chosen is None:
             if arrived < len(visits):  # idle until the next visitor comes in
                 heapq.heappush(free, (visits[arrived].arrived, number))
             continue
-        waiting.remove(chosen)
+        room.remove(chosen)
         visit = by_key[chosen.key]
         visit.called, visit.counter = clock, number
         if draw.random() < 0.02:

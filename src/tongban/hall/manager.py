@@ -93,7 +93,10 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(request, "hall/history.html", {
         "hall": hall, "form": form, "figures": figures, "query": request.GET.urlencode(),
         "hour_bars": _bars(figures["hours"], "arrivals"),
+        "hour_wait_bars": _bars(figures["hours"], "p90"),
         "queue_bars": _bars(figures["queues"], "p90"),
+        "counter_bars": _bars(figures["counters"], "share"),
+        "matter_bars": _bars(figures["matters"], "service"),
     })  # fmt: skip
 
 

@@ -2,11 +2,12 @@
 
 The ranges of a whole hall come from ``waits.estimate`` on the hall's state (the waiting
 tickets, the open counters, the service times observed for each queue). They are cached
-per process under a key made of that state, so a thousand status pages polling share one
-estimate; nothing another server needs is kept (any server computes the same ranges).
+per process for the minute, so a thousand status pages polling share one estimate a
+minute (a ticket issued since gets a fresh one); nothing another server needs is kept
+(any server computes the same ranges).
 """
 
-import hashlib
+import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -17,7 +18,8 @@ from django.utils import timezone
 from . import states, tickets, waits
 from .models import Counter, Hall, Ticket
 
-CACHE_SECONDS = 30
+CACHE_SECONDS = 90
+_estimating = threading.Lock()
 
 
 def service_samples(hall: Hall, now: datetime) -> dict[str, list[float]]:
@@ -69,18 +71,27 @@ def jumpers(hall: Hall, now: datetime) -> dict[str, float]:
     return {row["queue__code"]: row["n"] / minutes for row in counts}
 
 
-def ranges(hall: Hall, now: datetime | None = None) -> dict[int, waits.Range]:
-    """The range of every waiting ticket of the hall today (by ticket id)."""
-    now = now or timezone.now()
-    day = timezone.localdate(now)
-    open_ = Counter.objects.filter(hall=hall, is_open=True).values_list("pk", flat=True)
-    state = f"{hall.pk}:{tickets.day_digest(hall, day)}:{sorted(open_)}:{now:%Y%m%d%H%M}"
-    key = "hall-waits:" + hashlib.sha256(state.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        service = service_samples(hall, now)
-        found = waits.estimate(tickets.waiting(hall, day), open_counters(hall, now), service,
-                               now, tickets.policy(hall), jumpers(hall, now))  # fmt: skip
+def ranges(
+    hall: Hall, now: datetime | None = None, *, fresh: bool = False
+) -> dict[int, waits.Range]:
+    """The range of every waiting ticket of the hall today (by ticket id): estimated at most
+    once a minute per process (``fresh``: from the state now, as the near-turn notice
+    needs), while the status pages of the hall read the same estimate."""
+    return _estimate(hall, now or timezone.now(), fresh)[1]
+
+
+def _estimate(hall: Hall, now: datetime, fresh: bool) -> tuple[int, dict[int, waits.Range]]:
+    """The newest ticket id the estimate knows, and the ranges."""
+    key = f"hall-waits:{hall.pk}:{now:%Y%m%d%H%M}"
+    if not fresh and (found := cache.get(key)) is not None:
+        return found
+    with _estimating:  # the threads of a process wait for one estimate instead of each making one
+        if not fresh and (found := cache.get(key)) is not None:
+            return found
+        queue = tickets.waiting(hall, timezone.localdate(now))
+        estimate = waits.estimate(queue, open_counters(hall, now), service_samples(hall, now),
+                                  now, tickets.policy(hall), jumpers(hall, now))  # fmt: skip
+        found = (max((t.key for t in queue), default=0), estimate)
         cache.set(key, found, CACHE_SECONDS)
     return found
 
@@ -97,5 +108,9 @@ def of(ticket: Ticket, now: datetime | None = None) -> dict:
         "range": None,
     }
     if ticket.state == states.WAITING:
-        seen["range"] = ranges(ticket.hall, now).get(ticket.pk)
+        now = now or timezone.now()
+        newest, found = _estimate(ticket.hall, now, fresh=False)
+        if ticket.pk > newest:  # issued since the estimate of this minute
+            newest, found = _estimate(ticket.hall, now, fresh=True)
+        seen["range"] = found.get(ticket.pk)
     return seen

@@ -25,7 +25,8 @@ def tell_near_turn(hall_id: int) -> int:
     )
     if not reachable.exists():  # nobody to tell: no estimate needed
         return 0
-    near = [pk for pk, wait in status.ranges(hall).items() if wait.ahead <= hall.near_turn_ahead]
+    found = status.ranges(hall, fresh=True)
+    near = [pk for pk, wait in found.items() if wait.ahead <= hall.near_turn_ahead]
     told = 0
     for ticket in Ticket.objects.filter(pk__in=near, state="waiting", near_turn_told=False):
         # Claimed first, so two workers never tell the same visitor twice.
@@ -33,7 +34,7 @@ def tell_near_turn(hall_id: int) -> int:
             near_turn_told=True
         ):
             continue
-        ahead = status.ranges(hall)[ticket.pk].ahead
+        ahead = found[ticket.pk].ahead
         params = {"centre": hall.centre.name_zh, "number": ticket.number, "ahead": ahead}
         text_en, text_zh = both(NEAR_TURN, **params)
         if ticket.phone:

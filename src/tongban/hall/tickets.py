@@ -156,12 +156,38 @@ def _next_number(hall: Hall, queue: MatterGroup, day) -> int:
     return row.last
 
 
+WAITING_FIELDS = ("pk", "groups", "arrived_at", "quick", "priority", "booked_from",
+                  "booked_until", "directed_to")  # fmt: skip
+NEAREST = 50
+
+
 def waiting(hall: Hall, day) -> list[dispatch.Waiting]:
     """The hall's waiting tickets of the day as the dispatch policy sees them."""
-    rows = Ticket.objects.filter(hall=hall, day=day, state=states.WAITING).values_list(
-        "pk", "groups", "arrived_at", "quick", "priority", "booked_from", "booked_until",
-        "directed_to",
-    )  # fmt: skip
+    rows = Ticket.objects.filter(hall=hall, day=day, state=states.WAITING)
+    return _as_waiting(hall, rows.values_list(*WAITING_FIELDS))
+
+
+def waiting_for(hall: Hall, me: dispatch.Desk, day) -> list[dispatch.Waiting]:
+    """The waiting tickets among which the policy finds this counter's next: those it may
+    serve that go ahead by priority, appointment or transfer, and the oldest few (the oldest
+    it can serve is the first past the age cap, and the first without those). All it may
+    serve when the oldest few hold none it can: a queue of a thousand costs a few rows."""
+    mine = Ticket.objects.filter(hall=hall, day=day, state=states.WAITING,
+                                 queue__code__in=me.skills)  # fmt: skip
+    mine = mine.filter(Q(directed_to__isnull=True) | Q(directed_to=me.key))
+    ahead = mine.exclude(priority="", booked_from__isnull=True, directed_to__isnull=True)
+    found = {row[0]: row for row in ahead.values_list(*WAITING_FIELDS)}
+    nearest = [mine.filter(quick=True)] if me.fast_track else []
+    for part in [mine, *nearest]:
+        rows = list(part.order_by("arrived_at", "pk").values_list(*WAITING_FIELDS)[:NEAREST])
+        tickets = _as_waiting(hall, rows)
+        if len(rows) == NEAREST and not any(dispatch.skilled(me, t) for t in tickets):
+            return _as_waiting(hall, mine.values_list(*WAITING_FIELDS))
+        found.update((row[0], row) for row in rows)
+    return _as_waiting(hall, found.values())
+
+
+def _as_waiting(hall: Hall, rows: Iterable[tuple]) -> list[dispatch.Waiting]:
     return [
         dispatch.Waiting(
             key=pk,
@@ -211,7 +237,8 @@ def call_next(counter: Counter, clerk, now: datetime | None = None) -> Ticket | 
         if Ticket.objects.filter(counter=counter, state__in=states.HELD).exists():
             raise CaseError(_("Finish, recall or transfer the ticket you have called first."))
         hall, rules, me = counter.hall, policy(counter.hall), desk(counter)
-        queue = waiting(hall, timezone.localdate(now))
+        day = timezone.localdate(now)
+        queue = waiting_for(hall, me, day)
         while (chosen := dispatch.choose(me, queue, now, rules)) is not None:
             claimed = Ticket.objects.filter(pk=chosen.key, state=states.WAITING).update(
                 state=states.CALLED, counter=counter, called_at=now, directed_to=None
@@ -221,7 +248,7 @@ def call_next(counter: Counter, clerk, now: datetime | None = None) -> Ticket | 
                 _audit(ticket, states.WAITING, "call", clerk, counter=counter.pk)
                 transaction.on_commit(lambda: tell_near_turn.enqueue(hall.pk))
                 return ticket
-            queue = [ticket for ticket in queue if ticket.key != chosen.key]
+            queue = waiting_for(hall, me, day)  # another counter took it: look again
     return None
 
 

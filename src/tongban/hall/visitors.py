@@ -118,18 +118,14 @@ def kiosk_ticket(request: HttpRequest, centre: str, token) -> HttpResponse:
     hall = _hall(request, centre)
     ticket = get_object_or_404(Ticket, hall=hall, token=token)
     _chinese_first(request)
-    return render(request, "hall/kiosk_ticket.html", _status_context(request, ticket))
-
-
-def _status_context(request: HttpRequest, ticket: Ticket) -> dict:
     url = request.build_absolute_uri(reverse("hall:status", args=[ticket.token]))
-    return {
-        "ticket": ticket,
-        "hall": ticket.hall,
-        "seen": status.of(ticket),
-        "qr": mark_safe(qr_svg(url, scale=4, title=_("Your ticket's status page"))),  # noqa: S308 - segno's own SVG
-        "status_url": url,
-    }
+    qr = mark_safe(qr_svg(url, scale=4, title=_("Your ticket's status page")))  # noqa: S308 - segno's own SVG
+    return render(request, "hall/kiosk_ticket.html",
+                  _status_context(ticket) | {"qr": qr, "status_url": url})  # fmt: skip
+
+
+def _status_context(ticket: Ticket) -> dict:
+    return {"ticket": ticket, "hall": ticket.hall, "seen": status.of(ticket)}
 
 
 def ticket_status(request: HttpRequest, token) -> HttpResponse:
@@ -139,7 +135,7 @@ def ticket_status(request: HttpRequest, token) -> HttpResponse:
     if ticket is None:
         raise Http404("No such ticket today.")
     template = "hall/_status.html" if request.headers.get("HX-Request") else "hall/status.html"
-    return render(request, template, _status_context(request, ticket))
+    return render(request, template, _status_context(ticket))
 
 
 class RemoteForm(forms.Form):

@@ -15,12 +15,13 @@ same hall state gives the same ranges.
 import heapq
 import random
 import zlib
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import quantiles
 
-from .dispatch import Desk, Policy, Waiting, choose
+from .dispatch import Desk, Policy, Room, Waiting
 
 RUNS = 60
 LONGEST_QUEUE = 400
@@ -79,22 +80,22 @@ def estimate(
 def _run(waiting, counters, service, now, policy, jumpers, draw) -> dict[int, tuple[float, int]]:
     """One run to the end of the queue: when each ticket is called (minutes from now) and
     how many of those waiting now were called before it."""
-    left = list(waiting)
-    coming = _coming(jumpers, now, draw)
+    room = Room(policy, waiting)
+    coming = deque(_coming(jumpers, now, draw))
     free = [(_free_in(c, service, draw), i) for i, c in enumerate(counters)]
     heapq.heapify(free)
     called: dict[int, tuple[float, int]] = {}
     real = {t.key for t in waiting}
-    while real - called.keys() and free:
+    while len(called) < len(real) and free:
         minutes, i = heapq.heappop(free)
         while coming and coming[0].arrived <= now + timedelta(minutes=minutes):
-            left.append(coming.pop(0))
-        chosen = choose(counters[i].desk, left, now + timedelta(minutes=minutes), policy)
+            room.add(coming.popleft())
+        chosen = room.choose(counters[i].desk, now + timedelta(minutes=minutes))
         if chosen is None:
             if coming:  # idle until the next visitor comes in
                 heapq.heappush(free, ((coming[0].arrived - now).total_seconds() / 60, i))
             continue
-        left.remove(chosen)
+        room.remove(chosen)
         if chosen.key in real:
             called[chosen.key] = (minutes, len(called))
         heapq.heappush(free, (minutes + _service(chosen.groups, service, draw), i))
