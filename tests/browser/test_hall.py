@@ -112,3 +112,32 @@ def test_without_javascript_the_history_shows_simple_bars_and_the_tables(
     expect(page_without_js.locator("figure.tb-bars")).to_have_count(5)
     expect(page_without_js.locator("figure.tb-chart")).to_have_count(0)
     assert_accessible(page_without_js)
+
+
+@pytest.mark.usefixtures("centre_open")
+def test_a_board_and_a_kiosk_that_lose_the_network_carry_on_by_themselves(browser, site):
+    from tongban.accounts.models import User
+    from tongban.hall import counters, tickets
+
+    board = device_page(browser, site, "board")
+    kiosk = device_page(browser, site, "kiosk")
+    for device in (board, kiosk):
+        device.context.set_offline(True)
+    kiosk.get_by_role("button", name="户籍和身份证").click()  # tapped while the network is down
+    expect(kiosk.locator("#offline")).to_be_visible()
+    expect(board.locator("#offline")).to_be_visible()
+    assert kiosk.url.endswith("/kiosk/")
+
+    hall = Hall.objects.get(centre__code=PENGPU)
+    ticket = tickets.issue(hall, channel="staff", queue=tickets.served_queues(hall)[2])
+    clerk = User.objects.get(username="clerk.pengpu")
+    tickets.call_next(counters.sign_in(hall.counters.get(number=1), clerk), clerk)
+    for device in (board, kiosk):
+        device.context.set_offline(False)
+    expect(board.locator("#offline")).to_be_hidden()
+    expect(board.get_by_text(ticket.number, exact=True)).to_be_visible()
+    expect(kiosk.locator("#offline")).to_be_hidden(timeout=15000)  # reloaded by itself
+    follow(kiosk.get_by_role("button", name="户籍和身份证"))
+    expect(kiosk.get_by_text("C002", exact=True)).to_be_visible()
+    for device in (board, kiosk):
+        device.context.close()
