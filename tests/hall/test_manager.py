@@ -92,3 +92,27 @@ def test_only_the_centres_manager_sees_its_hall(client, login, hall):
     assert client.get(reverse("hall:manage")).status_code == 403
     login("manager")  # the district centre's manager: its own hall
     assert client.get(reverse("hall:manage")).status_code == 200
+
+
+def test_the_manager_api_gives_the_live_view_the_history_and_controls_counters(
+    client, login, hall, morning, demo
+):
+    login("manager.pengpu")
+    day = timezone.localdate(morning).isoformat()
+    figures = client.get("/api/v1/hall/manage/history", {"day": day}).json()
+    assert (figures["visitors"], figures["no_shows"]) == (3, 1)
+    assert figures["queues"][0]["name"]["zh"] and figures["on_the_spot"]["percent"] == 100
+    bad_day = client.get("/api/v1/hall/manage/history", {"day": "31/02"})
+    assert bad_day.status_code == 422
+    assert bad_day["Content-Type"].startswith("application/problem+json")
+    now = client.get("/api/v1/hall/manage/live").json()
+    assert now["open"] == 1 and [c["doing"] for c in now["counters"]][:2] == ["idle", "closed"]
+    desk = hall.counters.get(number=1)
+    url = f"/api/v1/hall/manage/counters/{desk.pk}"
+    unknown = client.put(f"{url}/skills", {"skills": ["nope"]}, content_type="application/json")
+    assert unknown.status_code == 422
+    moved = client.put(f"{url}/skills", {"skills": ["household"]}, content_type="application/json")
+    assert moved.json()["skills"] == ["household"]
+    assert client.post(f"{url}/close").json()["open"] is False
+    login("clerk.pengpu")
+    assert client.get("/api/v1/hall/manage/live").status_code == 403
