@@ -21,3 +21,20 @@ def test_a_device_key_is_made_shown_once_and_revoked(demo_catalogue):
     assert client.get(board).status_code == 403  # the open session ends with the key
     with pytest.raises(CommandError):
         call_command("hall", "revoke", "nope", stdout=StringIO())
+
+
+@pytest.mark.usefixtures("centre_open")
+def test_the_demo_prints_a_kiosk_and_a_board_that_open_and_the_next_demo_replaces_them(
+    demo_catalogue,
+):
+    from tongban.hall.demo import demo_devices
+    from tongban.hall.models import Hall
+
+    hall = Hall.objects.get(centre__code="jingan-pengpu-xincun-community")
+    first = dict(demo_devices(hall))
+    for page in first.values():
+        assert Client().get(page, follow=True).status_code == 200
+    second = dict(demo_devices(hall))
+    assert Client().get(first["kiosk"]).status_code == 403
+    assert Client().get(second["kiosk"], follow=True).status_code == 200
+    assert hall.devices.filter(revoked_at__isnull=True).count() == 2

@@ -12,7 +12,7 @@ from tongban.catalogue.models import Matter
 from tongban.catalogue.queries import public_version
 from tongban.core.workdays import is_working_day
 
-from . import history, tickets
+from . import devices, history, tickets
 from .models import Counter, Hall, Handling, Ticket
 
 # Median service minutes of a queue whose matters are mostly done on the spot, and of the
@@ -113,3 +113,18 @@ def _ticket(hall, visit, queue, sequence, counters, matter) -> Ticket:
         city_wide=matter.city_wide,
         generated=True,
     )
+
+
+DEMO_DEVICES = {"kiosk": "Demo kiosk", "board": "Demo board"}
+
+
+def demo_devices(hall: Hall) -> list[tuple[str, str]]:
+    """A kiosk and a board for the demo hall, each with a new key (the keys of an earlier
+    demo are revoked: only their hashes were kept): the role and the page to open."""
+    found = []
+    for role, name in DEMO_DEVICES.items():
+        for old in hall.devices.filter(role=role, name=name, revoked_at__isnull=True):
+            devices.revoke(old)
+        _device, key = devices.create(hall, role, name)
+        found.append((role, f"/hall/{hall.centre.code}/{role}/?key={key}"))
+    return found

@@ -9,7 +9,7 @@ from tongban.audit.context import acting_as
 from tongban.catalogue.loader import load_districts
 from tongban.core.yamlfile import ContentErrors
 from tongban.hall.content import load_halls
-from tongban.hall.demo import generate_history
+from tongban.hall.demo import demo_devices, generate_history
 from tongban.hall.models import Hall
 
 DEMO_DISTRICTS = ("jingan", "baoshan")
@@ -32,6 +32,7 @@ class Command(BaseCommand):
             cases = create_demo_cases()
             pengpu = Hall.objects.get(centre__code="jingan-pengpu-xincun-community")
             counts["generated hall visits (60 days, Pengpu Xincun)"] = generate_history(pengpu)
+            pages = demo_devices(pengpu)
         catalogue = counts.pop("catalogue")
         self.stdout.write(", ".join(f"{n} {what}" for what, n in counts.items()))
         self.stdout.write(f"catalogue: {catalogue}")
@@ -42,3 +43,8 @@ class Command(BaseCommand):
         for account, user in accounts:
             where = user.centre or user.department or ""
             self.stdout.write(f"  {account.username:<18} {account.role:<11} {where}")
+        self.stdout.write(
+            "\nPengpu Xincun's demo kiosk and display board (open once; new keys each run):"
+        )
+        for role, page in pages:
+            self.stdout.write(f"  {role:<6} http://127.0.0.1:8000{page}")
