@@ -19,7 +19,7 @@ from . import counters, stats
 from .models import Counter, Hall, MatterGroup
 
 manager_page = permission_required("accounts.manage_centre", raise_exception=True)
-TABLES = ("hours", "queues", "matters", "counters")
+TABLES = ("hours", "queues", "matters", "counters", "ratings")
 
 
 def _hall(request: HttpRequest) -> Hall:

@@ -20,7 +20,7 @@ from tongban.core.moves import CaseError
 from tongban.core.qr import qr_svg
 from tongban.guidance.services import GuidanceUnavailable, InvalidSheet, read_sheet
 
-from . import status, tickets
+from . import rating, status, tickets
 from .devices import device_page
 from .models import Hall, MatterGroup, Ticket
 
@@ -39,7 +39,7 @@ def _priority(hall: Hall, value: str) -> str:
     return value if hall.priority_rank(value) else ""
 
 
-def _chinese_first(request: HttpRequest) -> None:
+def chinese_first(request: HttpRequest) -> None:
     """A kiosk speaks Chinese until the visitor taps English."""
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         translation.activate("zh-hans")
@@ -49,7 +49,7 @@ def _chinese_first(request: HttpRequest) -> None:
 @device_page("kiosk")
 def kiosk(request: HttpRequest, centre: str) -> HttpResponse:
     hall = _hall(request, centre)
-    _chinese_first(request)
+    chinese_first(request)
     if request.method == "POST":
         return _kiosk_issue(request, hall)
     query = request.GET.get("q", "").strip()[:100]
@@ -115,7 +115,7 @@ def _mobile(value: str) -> str:
 def kiosk_ticket(request: HttpRequest, centre: str, token) -> HttpResponse:
     hall = _hall(request, centre)
     ticket = get_object_or_404(Ticket, hall=hall, token=token)
-    _chinese_first(request)
+    chinese_first(request)
     return render(request, "hall/kiosk_ticket.html", _status_context(request, ticket))
 
 
@@ -127,6 +127,7 @@ def _status_context(request: HttpRequest, ticket: Ticket) -> dict:
         "seen": status.of(ticket),
         "qr": mark_safe(qr_svg(url, scale=4, title=_("Your ticket's status page"))),  # noqa: S308 - segno's own SVG
         "status_url": url,
+        "can_rate": rating.can_rate(ticket),
     }
 
 
