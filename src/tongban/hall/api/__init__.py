@@ -4,8 +4,10 @@ counter clerks, managers), each with its own router added here."""
 from ninja import Router
 
 from .counters import router as counters_router
+from .ratings import router as ratings_router
 from .visitors import router as visitors_router
 
 router = Router()
 router.add_router("", counters_router)
 router.add_router("", visitors_router)
+router.add_router("", ratings_router)
