@@ -100,12 +100,12 @@ def step(follow_up: FollowUp, action: str, actor, note: str = "") -> FollowUp:
         raise CaseError(_("No such step."), "action")
     note = note.strip()[:MAX_COMMENT]
     changes = {}
-    if action == "close":
-        if not note:
-            raise CaseError(_("Say what was fed back to the rater before closing."), "note")
-        changes = {"note": note, "closed_at": timezone.now()}
     with transaction.atomic():
         follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if action == "close" and states.FOLLOW_UP.allows(follow_up.state, action):
+            if not note:
+                raise CaseError(_("Say what was fed back to the rater before closing."), "note")
+            changes = {"note": note, "closed_at": timezone.now()}
         move(follow_up, states.FOLLOW_UP, action, actor, **changes)
     return follow_up
 
