@@ -2,6 +2,8 @@
 rectify, feed the result back. A rating judged malicious or mistaken is excluded after
 review instead. Pure Python."""
 
+from django.utils.translation import gettext_lazy as _
+
 from tongban.core.machine import machine
 
 OPEN_STATES = ("revisiting", "verifying", "rectifying", "feeding_back")
@@ -21,3 +23,12 @@ FOLLOW_UP = machine(
 
 # Moves a manager takes, in order (exclude is a separate decision on the rating).
 STEPS = ("revisit", "verify", "rectify", "close")
+
+LABELS = {
+    "revisiting": _("to revisit the rater"),
+    "verifying": _("to verify"),
+    "rectifying": _("to rectify"),
+    "feeding_back": _("to feed back"),
+    "closed": _("closed"),
+    "excluded": _("rating excluded"),
+}

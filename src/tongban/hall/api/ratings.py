@@ -16,6 +16,7 @@ from tongban.core.moves import CaseError
 from tongban.ratings import services as ratings
 from tongban.ratings.models import FollowUp, Rating
 from tongban.ratings.schemas import FollowUpOut, RatingIn, RatingOut, follow_up_out, rating_out
+from tongban.schemas import Problem
 
 from .. import devices, rating
 from ..devices import DeviceKey
@@ -114,7 +115,8 @@ def visit_rating(request: HttpRequest, token: UUID):
             "rating": rating_out(found) if found else None}  # fmt: skip
 
 
-@router.post("/tickets/{token}/rating", response={201: RatingOut, **WRITE}, auth=None,
+@router.post("/tickets/{token}/rating", response={201: RatingOut, 400: Problem, **WRITE},
+             auth=None,
              summary="Rate a finished visit once, from the ticket's QR code")  # fmt: skip
 def rate_visit(request: HttpRequest, token: UUID, body: RatingIn):
     found = rating.rate(_visit(token), body.grade, Rating.Source.QR, body.reasons, body.comment)

@@ -1,6 +1,6 @@
 from django import template
 
-from tongban.ratings import grades
+from tongban.ratings import grades, states
 
 register = template.Library()
 
@@ -21,3 +21,8 @@ def grade_label(code: str) -> str:
         return grades.grade(code).label
     except KeyError:
         return code
+
+
+@register.filter
+def follow_up_state(state: str) -> str:
+    return str(states.LABELS.get(state, state))
