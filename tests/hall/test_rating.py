@@ -53,7 +53,8 @@ def test_the_tablet_offers_the_last_visitor_of_its_counter_once(english, hall, d
     url = tablet(english, hall)
     idle = english.get(url).content.decode()
     assert "The next visitor can rate here once served." in idle
-    assert 'http-equiv="refresh" content="5"' in idle  # refreshes itself, no JavaScript
+    assert 'http-equiv="refresh" content="5"' in idle  # refreshes itself without JavaScript
+    assert 'hx-trigger="every 5s"' in idle  # and with
     ticket = serve(hall, demo["clerk.pengpu"], MORNING - timedelta(minutes=12))
     page = english.get(url).content.decode()
     assert f'value="{ticket.token}"' in page and "Very dissatisfied" in page
