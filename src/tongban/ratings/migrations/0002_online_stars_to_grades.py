@@ -2,6 +2,7 @@
 satisfied … 1 → very dissatisfied); a bad one opens a follow-up as a new rating would."""
 
 from django.db import migrations
+from django.utils import timezone
 
 from tongban.ratings import grades, services
 
@@ -10,15 +11,20 @@ def stars_to_grades(apps, schema_editor):
     Application = apps.get_model("applications", "Application")
     Rating = apps.get_model("ratings", "Rating")
     FollowUp = apps.get_model("ratings", "FollowUp")
-    for application in Application.objects.filter(rating__isnull=False).iterator():
+    # Read as values: in this state the old column and the new reverse relation share the
+    # name "rating"; a values() lookup resolves to the column.
+    rated = Application.objects.filter(rating__isnull=False).values(
+        "pk", "number", "centre_id", "applicant_id", "rating", "rating_comment", "updated_at"
+    )
+    for row in rated.iterator():
         rating = Rating.objects.create(
-            channel="online", source="online", label=application.number,
-            centre_id=application.centre_id, application=application,
-            grade=grades.from_stars(application.rating), comment=application.rating_comment,
-            rated_by_id=application.applicant_id, rated_at=application.updated_at,
+            channel="online", source="online", label=row["number"],
+            centre_id=row["centre_id"], application_id=row["pk"],
+            grade=grades.from_stars(row["rating"]), comment=row["rating_comment"],
+            rated_by_id=row["applicant_id"], rated_at=row["updated_at"],
         )  # fmt: skip
         if grades.is_bad(rating.grade):
-            day = application.updated_at.date()
+            day = timezone.localdate(row["updated_at"])
             revisit_due, rectify_due = services.deadlines(day)
             FollowUp.objects.create(
                 rating=rating, opened_on=day, revisit_due=revisit_due, rectify_due=rectify_due
