@@ -65,6 +65,8 @@ def test_the_tablet_offers_the_last_visitor_of_its_counter_once(english, hall, d
     again = english.post(url, {"ticket": ticket.token, "grade": "dissatisfied"}, follow=True)
     assert "already been rated" in again.content.decode() and again.status_code == 200
     assert Rating.objects.get().grade == "very_satisfied"
+    odd = english.post(url, {"ticket": "not-a-token", "grade": "satisfied"}, follow=True)
+    assert odd.status_code == 200 and "can no longer be rated here" in odd.content.decode()
 
 
 def test_the_tablet_speaks_chinese_first_and_forgets_old_visits(client, hall, demo, clock):
@@ -117,6 +119,8 @@ def test_the_rating_page_refuses_what_cannot_be_rated(english, hall, demo, clock
     assert not Rating.objects.exists()
     fresh = tickets.issue(hall, channel="kiosk", queue=ticket.queue)
     assert english.get(reverse("hall:rate", args=[fresh.token])).status_code == 404
+    assert english.post(reverse("hall:rate", args=[fresh.token]),
+                        {"grade": "satisfied"}).status_code == 404  # fmt: skip
 
 
 def test_the_manager_creates_a_device_sees_its_key_once_and_revokes_it(

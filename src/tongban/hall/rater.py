@@ -1,6 +1,8 @@
 """Rating a visit: the counter's rating tablet (a "rater" device bound to one counter) and
 the visitor's rating page behind the ticket's QR code. Both work without JavaScript."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,7 +26,7 @@ def tablet(request: HttpRequest, centre: str) -> HttpResponse:
         raise PermissionDenied  # a tablet rates its own counter only
     chinese_first(request)
     if request.method == "POST":
-        ticket = Ticket.objects.filter(counter=device.counter, token=request.POST.get("ticket"))
+        ticket = Ticket.objects.filter(counter=device.counter, token=_uuid(request.POST))
         _rate(request, ticket.first(), Rating.Source.RATER)
         return redirect(request.path)
     return render(request, "hall/rater.html", {
@@ -33,17 +35,24 @@ def tablet(request: HttpRequest, centre: str) -> HttpResponse:
     })  # fmt: skip
 
 
+def _uuid(post) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(post.get("ticket", ""))
+    except ValueError:
+        return None
+
+
 def visit(request: HttpRequest, token) -> HttpResponse:
     """The visitor's rating page, open for some days after the visit (no sign-in: the
     token is its key)."""
     ticket = get_object_or_404(Ticket.objects.select_related("hall__centre", "counter"),
                                token=token)  # fmt: skip
-    if request.method == "POST":
-        _rate(request, ticket, Rating.Source.QR)
-        return redirect("hall:rate", token=ticket.token)
     found = rating.rating_of(ticket)
     if found is None and rating.open_until(ticket) is None:
         raise Http404("This ticket was not served.")
+    if request.method == "POST":
+        _rate(request, ticket, Rating.Source.QR)
+        return redirect("hall:rate", token=ticket.token)
     return render(request, "hall/rate.html", {
         "ticket": ticket, "hall": ticket.hall, "rating": found,
         "open": rating.can_rate(ticket), "until": rating.open_until(ticket),
