@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tongban.notifications",
     "tongban.applications",
     "tongban.hall",
+    "tongban.ratings",
     "tongban.audit",
     "django_ratelimit",
     "django_tasks",
@@ -185,6 +186,12 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 TONGBAN_HALL_HISTORY_DAYS = int(os.environ.get("TONGBAN_HALL_HISTORY_DAYS", "28"))
 TONGBAN_HALL_SAMPLES = int(os.environ.get("TONGBAN_HALL_SAMPLES", "400"))
 TONGBAN_HALL_MIN_SAMPLES = int(os.environ.get("TONGBAN_HALL_MIN_SAMPLES", "20"))
+# Ratings (好差评): follow-up deadlines of a bad rating in working days, and how many days a
+# visitor may still rate a finished ticket from its QR code. The national rule leaves the
+# deadlines to the provinces (3 and 15 are common, unconfirmed for Shanghai).
+TONGBAN_RATING_REVISIT_DAYS = int(os.environ.get("TONGBAN_RATING_REVISIT_DAYS", "3"))
+TONGBAN_RATING_RECTIFY_DAYS = int(os.environ.get("TONGBAN_RATING_RECTIFY_DAYS", "15"))
+TONGBAN_RATING_OPEN_DAYS = int(os.environ.get("TONGBAN_RATING_OPEN_DAYS", "7"))
 # Text messages to visitors of the halls (hall/sms.py): the demo backend writes files here.
 TONGBAN_SMS_BACKEND = os.environ.get("TONGBAN_SMS_BACKEND", "demo")
 TONGBAN_SMS_DIR = Path(os.environ.get("TONGBAN_SMS_DIR", VAR_DIR / "sms"))

@@ -204,9 +204,10 @@ def test_the_supermarket_chain_through_the_api(act, settings):
     assert collected["state"] == "collected"
 
     client = act("jingan.fresh")
-    assert ok(post(client, f"/applications/{number}/rating", {"stars": 5}))["stars"] == 5
+    rated = ok(post(client, f"/applications/{number}/rating", {"grade": "very_satisfied"}))
+    assert rated["grade"]["zh"] == "非常满意" and not rated["bad"]
     case = ok(client.get(f"{API}/applications/{number}"))
-    assert case["state"] == "completed" and case["rating"]["stars"] == 5
+    assert case["state"] == "completed" and case["rating"]["grade"]["code"] == "very_satisfied"
     assert [m["action"] for m in case["timeline"]][:2] == ["submit", "accept"]
     vault = ok(client.get(f"{API}/vault"))
     assert len([d for d in vault if d["origin"] == "issued"]) == len(issued)
@@ -270,7 +271,7 @@ def test_a_draft_by_matter_with_vault_reuse_removal_delivery_and_withdrawal(act,
     withdrawn = ok(post(client, f"/applications/{first}/withdraw", {"reason": "Moved"}))
     assert withdrawn["state"] == "withdrawn" and withdrawn["actions"] == []
     is_problem(post(client, f"/applications/{first}/withdraw"), 409)
-    is_problem(post(client, f"/applications/{first}/rating", {"stars": 4}), 409)
+    is_problem(post(client, f"/applications/{first}/rating", {"grade": "satisfied"}), 409)
 
 
 def test_staff_cannot_start_applications_and_rejection_needs_a_reason(act):
@@ -328,7 +329,7 @@ def test_results_by_post_are_tracked_by_the_centre(act, demo_catalogue):
     assert ok(post(act("manager"), f"{url}/track"))["state"] == "delivered"
     client = act("jingan.fresh")
     assert ok(client.get(f"{API}{url}"))["state"] == "completed"
-    assert is_problem(post(client, f"{url}/rating", {"stars": 9}), 422)["field"] == "stars"
+    assert is_problem(post(client, f"{url}/rating", {"grade": "9"}), 422)["field"] == "grade"
 
 
 # --- who may do what ------------------------------------------------------------------
@@ -369,7 +370,7 @@ def applicant_endpoints(c: dict) -> list[tuple[str, str, dict]]:
         ("post", f"/applications/{n}/withdraw", {"json": {}}),
         ("post", f"/applications/{n}/supplements/1/answer", {"json": {"answer": "x"}}),
         ("post", f"/applications/{n}/messages", {"json": {"body": "hello"}}),
-        ("post", f"/applications/{n}/rating", {"json": {"stars": 5}}),
+        ("post", f"/applications/{n}/rating", {"json": {"grade": "satisfied"}}),
         ("get", f"/applications/{n}/issued/C1", {}),
         ("get", f"/documents/{c['document']}", {}),
     ]  # fmt: skip

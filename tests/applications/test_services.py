@@ -94,7 +94,7 @@ def test_supermarket_from_sheet_to_certificates_collected(demo_catalogue):
     delivery.collect(application, demo_catalogue["clerk"], parcel.pickup_code)
     application.refresh_from_db()
     assert application.delivery.state == "collected" and application.state == "completed"
-    services.rate(application, applicant, 5, "Fast")
+    services.rate(application, applicant, "very_satisfied", ["procedure"], "Fast")
     moves = AuditEntry.objects.filter(action="transition").count()
     # submit, accept; supplement, supply; one approval each; conclude, issue;
     # make ready, collect; complete

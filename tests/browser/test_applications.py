@@ -365,12 +365,13 @@ def test_supermarket_applied_for_reviewed_in_parallel_issued_and_collected(
         "collected"
     )
     check(page, "completed")
-    stars = page.get_by_role("group", name=re.compile("How was the service"))
-    tick(stars, "5")
+    grades = page.get_by_role("group", name=re.compile("How satisfied are you"))
+    tick(grades, "非常满意")
+    tick(page.get_by_role("group", name=re.compile("What mattered most")), "Procedure was")
     page.get_by_label("Comment (optional)").fill("Fast, and only one visit to the website.")
     follow(page.get_by_role("button", name="Send rating"))
     expect_message(page, "Thank you for rating the service.")
-    expect(page.get_by_text("You rated the service 5 of 5.")).to_be_visible()
+    expect(page.get_by_text("You rated the service: Very satisfied.")).to_be_visible()
     check(page, "rated")
 
     # The vault keeps the three certificates for the next application.

@@ -1,7 +1,9 @@
 """A visit to Pengpu Xincun's hall in the browser: a ticket at the kiosk (with JavaScript
 and without), the display board showing the call within its polling, the clerk calling,
-serving and finishing on the spot, and the visitor's status page following along. Every
-distinct page is checked with axe-core."""
+serving and finishing on the spot, the visitor's status page following along, the
+counter's rating tablet offering the visitor's ticket, and the visitor rating the service
+from the status page behind the ticket's QR code. Every distinct page is checked with
+axe-core."""
 
 import re
 
@@ -10,9 +12,10 @@ from playwright.sync_api import Page, expect
 
 from tongban.hall import devices
 from tongban.hall.models import Hall, Handling
+from tongban.ratings.models import FollowUp, Rating
 
 from .conftest import _WITHOUT_JS, assert_accessible, follow, swapped
-from .test_applications import log_in
+from .test_applications import log_in, tick
 
 PENGPU = "jingan-pengpu-xincun-community"
 
@@ -25,7 +28,8 @@ def act(page: Page, button: str) -> None:
 
 def device_page(browser, site: str, role: str, javascript: bool = True) -> Page:
     hall = Hall.objects.get(centre__code=PENGPU)
-    _, key = devices.create(hall, role, f"{role} 1")
+    counter = hall.counters.get(number=1) if role == "rater" else None
+    _, key = devices.create(hall, role, f"{role} 1", counter)
     context = browser.new_context(java_script_enabled=javascript, locale="zh-CN")
     page = context.new_page()
     if not javascript:
@@ -80,6 +84,25 @@ def test_a_kiosk_ticket_is_called_on_the_board_served_on_the_spot_and_followed(
 
     visitor.reload()
     expect(visitor.get_by_text("已办结，感谢您的来访。")).to_be_visible()
+
+    tablet = device_page(browser, site, "rater", javascript)  # at counter 1
+    expect(tablet.get_by_text(re.compile("C001"))).to_be_visible()
+    expect(tablet.get_by_role("button", name="非常满意")).to_be_visible()
+    assert_accessible(tablet)
+    tablet.context.close()  # the visitor walks away and rates later, from the QR code
+
+    follow(visitor.get_by_role("link", name="评价本次服务"))
+    assert_accessible(visitor)
+    tick(visitor.get_by_role("group", name=re.compile("您对本次服务满意吗")), "不满意")
+    tick(visitor.get_by_role("group", name=re.compile("您最看重哪些方面")), "等候时间")
+    visitor.get_by_label("评价内容（选填）").fill("等了很久。")
+    follow(visitor.get_by_role("button", name="提交评价"))
+    expect(visitor.get_by_text("感谢您的评价。")).to_be_visible()
+    expect(visitor.get_by_text(re.compile("此次办事已评价：不满意"))).to_be_visible()
+    assert_accessible(visitor)
+    rating = Rating.objects.get(label="C001")
+    assert (rating.grade, rating.source, rating.reasons) == ("dissatisfied", "qr", ["waiting"])
+    assert FollowUp.objects.get(rating=rating).state == "revisiting"  # a bad rating
     board.context.close()
     kiosk.context.close()
 
@@ -99,8 +122,8 @@ def test_the_manager_sees_the_history_as_charts_beside_their_tables(
     log_in(page, site, "manager.pengpu")
     page.goto(f"{site}/hall/manage/history/?day={yesterday:%Y-%m-%d}")
     charts = page.locator("figure.tb-chart svg")
-    expect(charts).to_have_count(5)
-    expect(page.get_by_role("table")).to_have_count(4)
+    expect(charts).to_have_count(6)
+    expect(page.get_by_role("table")).to_have_count(5)
     assert_accessible(page)
 
 
@@ -109,7 +132,7 @@ def test_without_javascript_the_history_shows_simple_bars_and_the_tables(
 ):
     log_in(page_without_js, site, "manager.pengpu")
     page_without_js.goto(f"{site}/hall/manage/history/")
-    expect(page_without_js.locator("figure.tb-bars")).to_have_count(5)
+    expect(page_without_js.locator("figure.tb-bars")).to_have_count(6)
     expect(page_without_js.locator("figure.tb-chart")).to_have_count(0)
     assert_accessible(page_without_js)
 

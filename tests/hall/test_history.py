@@ -8,6 +8,7 @@ from tongban.hall import history
 from tongban.hall.demo import generate_history
 from tongban.hall.dispatch import Desk, Policy
 from tongban.hall.models import Hall, Handling, Ticket
+from tongban.ratings.models import FollowUp, Rating
 
 QUEUES = [
     history.Queue("a", 3, 4.5, [("m1", True), ("m2", False)]),
@@ -52,6 +53,13 @@ def test_the_generated_history_is_written_marked_and_replaced(demo_catalogue):
     assert not Ticket.objects.filter(generated=False).exists()
     assert Handling.objects.filter(ticket__generated=True).count() == Ticket.objects.filter(
         state="done").count()  # fmt: skip
+    rated = Rating.objects.filter(generated=True, ticket__generated=True)
+    done = Ticket.objects.filter(state="done").count()
+    assert 0.2 * done < rated.count() < 0.4 * done  # a share of the served visits
+    best = rated.filter(grade="very_satisfied").count()
+    assert best > rated.count() - best  # most are good
+    assert FollowUp.objects.filter(rating__ticket__generated=True).count() == sum(
+        1 for r in rated if r.bad)  # fmt: skip
     again = generate_history(hall, days=1, last=date(2026, 3, 17))
     assert Ticket.objects.count() == again < made
     assert {t.day for t in Ticket.objects.all()} == {date(2026, 3, 17)}

@@ -102,6 +102,8 @@ def test_the_manager_api_gives_the_live_view_the_history_and_controls_counters(
     figures = client.get("/api/v1/hall/manage/history", {"day": day}).json()
     assert (figures["visitors"], figures["no_shows"]) == (3, 1)
     assert figures["queues"][0]["name"]["zh"] and figures["on_the_spot"]["percent"] == 100
+    assert [row["grade"] for row in figures["ratings"] if row["bad"]] == [
+        "dissatisfied", "very_dissatisfied"]  # fmt: skip
     bad_day = client.get("/api/v1/hall/manage/history", {"day": "31/02"})
     assert bad_day.status_code == 422
     assert bad_day["Content-Type"].startswith("application/problem+json")

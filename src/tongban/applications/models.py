@@ -82,8 +82,6 @@ class Application(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     delivery_method = models.CharField(max_length=10, default="pickup")
     delivery_address = models.CharField(max_length=300, blank=True)
-    rating = models.PositiveSmallIntegerField(null=True, blank=True)
-    rating_comment = models.TextField(blank=True)
 
     title = InLanguage()
 

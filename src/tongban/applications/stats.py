@@ -10,10 +10,12 @@ overdue is the clock's rule too (``clocks.due_filter``).
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from tongban.core import deadlines, workdays
+from tongban.ratings import stats as rating_stats
+from tongban.ratings.models import Rating
 
 from . import states
 from .models import Application, ApplicationMatter
@@ -136,11 +138,10 @@ def timeliness(centre, start: date | None = None, end: date | None = None) -> Ti
 
 
 def ratings(centre, start: date | None = None, end: date | None = None) -> dict:
-    """The applicants' stars: average and how many rated."""
-    found = applications(centre, start, end).aggregate(average=Avg("rating"), count=Count("rating"))
-    if found["average"] is not None:
-        found["average"] = round(found["average"], 2)
-    return found
+    """The applicants' grades (好差评) of the applications submitted in the period: counts per
+    grade, total, bad and the share of bad ones (excluded ratings left out)."""
+    rated = Rating.objects.filter(application__in=applications(centre, start, end))
+    return rating_stats.counts(rated.filter(excluded_at__isnull=True))
 
 
 def summary(centre, start: date | None = None, end: date | None = None) -> dict:

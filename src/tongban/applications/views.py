@@ -310,8 +310,8 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def rate(request: HttpRequest, number: str) -> HttpResponse:
     def rate_it(application, post):
-        stars = _number(post.get("stars", ""), "stars", _("Give 1 to 5 stars."))
-        services.rate(application, request.user, stars, post.get("comment", ""))
+        services.rate(application, request.user, post.get("grade", ""),
+                      post.getlist("reasons"), post.get("comment", ""))  # fmt: skip
 
     return _act(request, number, "rating", rate_it, _("Thank you for rating the service."))
 

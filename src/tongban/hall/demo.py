@@ -1,6 +1,7 @@
 """The generated demo history of a hall, written as tickets and handlings marked
 ``generated`` (replacing the previous ones), from ``history.generate``."""
 
+import random
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,8 @@ from django.utils import timezone
 from tongban.catalogue.models import Matter
 from tongban.catalogue.queries import public_version
 from tongban.core.workdays import is_working_day
+from tongban.ratings import grades, services
+from tongban.ratings.models import FollowUp, Rating
 
 from . import devices, history, tickets
 from .models import Counter, Hall, Handling, Ticket
@@ -20,6 +23,12 @@ from .models import Counter, Hall, Handling, Ticket
 QUICK_MEDIAN, OTHER_MEDIAN = 4.5, 7.5
 WEEKEND_KINDS = {Counter.Kind.FAST_TRACK}
 WEEKEND_GENERAL = 8  # general counters open on weekends
+# Generated ratings (our shape, unconfirmed): a third of the served visits rated, grades
+# best first, and the share of past follow-ups closed.
+RATED_SHARE = 0.3
+GRADE_WEIGHTS = (70, 20, 7, 2, 1)
+SOURCES = (Rating.Source.RATER, Rating.Source.RATER, Rating.Source.QR)
+CLOSED_WHEN_PAST = 0.9
 
 
 def generate_history(hall: Hall, days: int = 60, seed: int = 1, last: date | None = None) -> int:
@@ -36,7 +45,7 @@ def generate_history(hall: Hall, days: int = 60, seed: int = 1, last: date | Non
                               policy=tickets.policy(hall), seed=seed)  # fmt: skip
     with transaction.atomic():
         Ticket.objects.filter(hall=hall, generated=True).delete()
-        _write(hall, visits)
+        _write(hall, visits, seed)
     return len(visits)
 
 
@@ -60,7 +69,7 @@ def queue_mix(hall: Hall) -> list[history.Queue]:
     return found
 
 
-def _write(hall: Hall, visits: list[history.Visit]) -> None:
+def _write(hall: Hall, visits: list[history.Visit], seed: int) -> None:
     groups = {g.code: g for g in tickets.served_queues(hall)}
     counters = {c.number: c for c in hall.counters.all()}
     matters = {m.code: m for m in Matter.objects.filter(version=public_version())}
@@ -83,6 +92,35 @@ def _write(hall: Hall, visits: list[history.Visit]) -> None:
         if t.outcome
     ]  # fmt: skip
     Handling.objects.bulk_create(handled, batch_size=5000)
+    draw = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    _rate(hall, [t for t in made if t.state == "done"], draw)
+
+
+def _rate(hall: Hall, done: list[Ticket], draw: random.Random) -> None:
+    """Grade a share of the served visits (our shape, unconfirmed: most good, a few bad),
+    with the follow-ups of the bad ones: closed when long past, some left open or overdue."""
+    today = timezone.localdate()
+    rated = [t for t in done if draw.random() < RATED_SHARE]
+    rows = [
+        Rating(channel=Rating.Channel.COUNTER, source=draw.choice(SOURCES), label=t.number,
+               centre_id=hall.centre_id, ticket_id=t.pk, rated_at=t.finished_at,
+               grade=draw.choices(grades.CODES, GRADE_WEIGHTS)[0], generated=True,
+               reasons=draw.sample(grades.REASON_CODES, draw.randint(0, 2)))
+        for t in rated
+    ]  # fmt: skip
+    Rating.objects.bulk_create(rows, batch_size=2000)
+    follow_ups = []
+    for rating in (r for r in rows if r.bad):
+        day = timezone.localdate(rating.rated_at)
+        revisit_due, rectify_due = services.deadlines(day)
+        state = "revisiting"
+        if rectify_due < today:
+            state = "closed" if draw.random() < CLOSED_WHEN_PAST else "rectifying"
+        follow_ups.append(FollowUp(
+            rating=rating, opened_on=day, revisit_due=revisit_due, rectify_due=rectify_due,
+            state=state, note="生成的示例：已回访并反馈。" if state == "closed" else "",
+        ))  # fmt: skip
+    FollowUp.objects.bulk_create(follow_ups, batch_size=2000)
 
 
 def _ticket(hall, visit, queue, sequence, counters, matter) -> Ticket:

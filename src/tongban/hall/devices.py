@@ -1,5 +1,7 @@
-"""Kiosks and display boards: devices, not people. Each has a key for one hall and one
-role, shown once when created, kept only as a hash, revocable by the centre's manager.
+"""Kiosks, display boards and counters' rating tablets: devices, not people. Each has a key
+for one hall and one role (a rating tablet also one counter), shown once when created,
+kept only as a hash, revocable by the centre's manager (the command or the manager's
+device pages).
 
 A device sends its key as ``Authorization: Bearer <key>`` (API) or opens its page once
 with ``?key=<key>``, which keeps the device in the page session.
@@ -15,11 +17,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer
 
 from tongban.audit.services import record
+from tongban.core.moves import CaseError
 
-from .models import Device, Hall
+from .models import Counter, Device, Hall
 
 SESSION_KEY = "hall_device"
 
@@ -29,11 +33,22 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create(hall: Hall, role: str, name: str) -> tuple[Device, str]:
-    """A new device and its key (shown once)."""
+def create(hall: Hall, role: str, name: str, counter: Counter | None = None) -> tuple[Device, str]:
+    """A new device and its key (shown once). A rating tablet stands at one counter of the
+    hall; kiosks and boards at none."""
+    name = name.strip()[:80]
+    if role not in Device.Role.values:
+        raise CaseError(_("Choose a kind of device."), "role")
+    if not name:
+        raise CaseError(_("Name the device, e.g. where it stands."), "name")
+    if (role == Device.Role.RATER) != (counter is not None):
+        raise CaseError(_("A rating tablet stands at one counter; other devices at none."),
+                        "counter")  # fmt: skip
+    if counter is not None and counter.hall_id != hall.pk:
+        raise CaseError(_("Choose a counter of this hall."), "counter")
     key = secrets.token_urlsafe(32)
     device = Device.objects.create(
-        hall=hall, role=role, name=name, key_prefix=key[:12], key_hash=_hash(key)
+        hall=hall, role=role, name=name, counter=counter, key_prefix=key[:12], key_hash=_hash(key)
     )  # audited with its changes by the registry (apps.py), as is a revocation
     return device, key
 
@@ -48,7 +63,8 @@ def revoke(device: Device) -> Device:
 def authenticate(key: str, role: str) -> Device | None:
     """The live device of this role with this key; every use is recorded, a refused key
     audited."""
-    device = Device.objects.select_related("hall__centre").filter(key_prefix=key[:12]).first()
+    found = Device.objects.select_related("hall__centre", "counter")
+    device = found.filter(key_prefix=key[:12]).first()
     if (
         device is None
         or device.revoked_at is not None
@@ -114,7 +130,7 @@ def _session_device(request: HttpRequest, role: str) -> Device | None:
     if pk is None:
         return None
     device = (
-        Device.objects.select_related("hall__centre")
+        Device.objects.select_related("hall__centre", "counter")
         .filter(pk=pk, role=role, revoked_at__isnull=True)
         .first()
     )

@@ -19,7 +19,7 @@ from . import counters, stats
 from .models import Counter, Hall, MatterGroup
 
 manager_page = permission_required("accounts.manage_centre", raise_exception=True)
-TABLES = ("hours", "queues", "matters", "counters")
+TABLES = ("hours", "queues", "matters", "counters", "ratings")
 
 
 def _hall(request: HttpRequest) -> Hall:
@@ -97,6 +97,7 @@ def history(request: HttpRequest) -> HttpResponse:
         "queue_bars": _bars(figures["queues"], "p90"),
         "counter_bars": _bars(figures["counters"], "share"),
         "matter_bars": _bars(figures["matters"], "service"),
+        "rating_bars": _bars(figures["ratings"], "all"),
     })  # fmt: skip
 
 

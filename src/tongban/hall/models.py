@@ -304,16 +304,26 @@ class Handling(models.Model):
 
 
 class Device(models.Model):
-    """A kiosk or a display board: a device, not a person, with a key for one hall and one
-    role. Only a hash of the key is kept."""
+    """A kiosk, a display board or a counter's rating tablet: a device, not a person, with a
+    key for one hall and one role. Only a hash of the key is kept."""
 
     class Role(models.TextChoices):
         KIOSK = "kiosk", _("Kiosk")
         BOARD = "board", _("Display board")
+        RATER = "rater", _("Rating tablet")
 
     hall = models.ForeignKey(Hall, models.CASCADE, related_name="devices", verbose_name=_("hall"))
     role = models.CharField(_("role"), max_length=8, choices=Role.choices)
     name = models.CharField(_("name"), max_length=80)
+    counter = models.ForeignKey(
+        Counter,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name=_("counter"),
+        help_text=_("The counter a rating tablet stands at."),
+    )
     key_prefix = models.CharField(_("key prefix"), max_length=12, unique=True)
     key_hash = models.CharField(_("key hash"), max_length=128)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

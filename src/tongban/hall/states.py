@@ -25,6 +25,6 @@ TICKET = machine(
     },
 )
 
-WAITING, CALLED, SERVING, PARKED = "waiting", "called", "serving", "parked"
+WAITING, CALLED, SERVING, PARKED, DONE = "waiting", "called", "serving", "parked", "done"
 # The tickets a counter holds: at most one at a time.
 HELD = frozenset({CALLED, SERVING})

@@ -7,6 +7,8 @@ from statistics import quantiles
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from tongban.ratings import stats as rating_stats
+
 from . import states
 from .models import Counter, Hall, Handling, Ticket
 
@@ -73,6 +75,7 @@ def history(hall: Hall, first: date, last: date) -> dict:
         if served is not None and row["counter_id"]:
             busy[row["counter_id"]] += served
     days = (last - first).days + 1
+    rated = rating_stats.summary(hall.centre, first, last, timezone.localdate())
     handlings = Handling.objects.filter(ticket__hall=hall, ticket__day__gte=first,
                                         ticket__day__lte=last)  # fmt: skip
     return {
@@ -95,6 +98,8 @@ def history(hall: Hall, first: date, last: date) -> dict:
         "no_shows": sum(1 for row in rows if row["state"] == "no_show"),
         "city_wide": sum(1 for row in rows if row["city_wide"]),
         "on_the_spot": _share(handlings),
+        "rating_summary": rated,
+        "ratings": rating_stats.rows(rated),
     }
 
 

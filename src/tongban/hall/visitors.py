@@ -20,7 +20,7 @@ from tongban.core.moves import CaseError
 from tongban.core.qr import qr_svg
 from tongban.guidance.services import GuidanceUnavailable, InvalidSheet, read_sheet
 
-from . import status, tickets
+from . import rating, status, tickets
 from .devices import device_page
 from .models import Hall, MatterGroup, Ticket
 
@@ -39,7 +39,7 @@ def _priority(hall: Hall, value: str) -> str:
     return value if hall.priority_rank(value) else ""
 
 
-def _chinese_first(request: HttpRequest) -> None:
+def chinese_first(request: HttpRequest) -> None:
     """A kiosk speaks Chinese until the visitor taps English."""
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         translation.activate("zh-hans")
@@ -49,7 +49,7 @@ def _chinese_first(request: HttpRequest) -> None:
 @device_page("kiosk")
 def kiosk(request: HttpRequest, centre: str) -> HttpResponse:
     hall = _hall(request, centre)
-    _chinese_first(request)
+    chinese_first(request)
     if request.method == "POST":
         return _kiosk_issue(request, hall)
     query = request.GET.get("q", "").strip()[:100]
@@ -117,7 +117,7 @@ def _mobile(value: str) -> str:
 def kiosk_ticket(request: HttpRequest, centre: str, token) -> HttpResponse:
     hall = _hall(request, centre)
     ticket = get_object_or_404(Ticket, hall=hall, token=token)
-    _chinese_first(request)
+    chinese_first(request)
     url = request.build_absolute_uri(reverse("hall:status", args=[ticket.token]))
     qr = mark_safe(qr_svg(url, scale=4, title=_("Your ticket's status page")))  # noqa: S308 - segno's own SVG
     return render(request, "hall/kiosk_ticket.html",
@@ -125,7 +125,8 @@ def kiosk_ticket(request: HttpRequest, centre: str, token) -> HttpResponse:
 
 
 def _status_context(ticket: Ticket) -> dict:
-    return {"ticket": ticket, "hall": ticket.hall, "seen": status.of(ticket)}
+    return {"ticket": ticket, "hall": ticket.hall, "seen": status.of(ticket),
+            "can_rate": rating.can_rate(ticket)}  # fmt: skip
 
 
 def ticket_status(request: HttpRequest, token) -> HttpResponse:

@@ -15,6 +15,7 @@ from tongban.guidance.services import GuidanceUnavailable
 from tongban.notifications.models import Notification
 from tongban.notifications.services import mark_all_read
 from tongban.problems import problem
+from tongban.ratings.schemas import RatingIn, RatingOut, rating_out
 from tongban.schemas import Problem
 
 from .. import access, payments, selectors, services
@@ -49,8 +50,6 @@ from .schemas import (
     NotificationOut,
     NotificationPages,
     Pages,
-    Rating,
-    RatingIn,
     ReadOut,
     ReasonIn,
     ReuseIn,
@@ -302,13 +301,14 @@ def pay(request: HttpRequest, number: str):
 
 @router.post(
     "/applications/{number}/rating",
-    response={200: Rating, **WRITE},
-    summary="Rate the service once the results are issued",
+    response={200: RatingOut, **WRITE},
+    summary="Rate the service once the results are issued: one of the five grades (好差评), "
+    "once per application",
 )
 def rate(request: HttpRequest, number: str, body: RatingIn):
     application = access.own_application(request.user, number)
-    services.rate(application, request.user, body.stars, body.comment)
-    return mappers.rating(application)
+    return rating_out(services.rate(application, request.user, body.grade, body.reasons,
+                                    body.comment))  # fmt: skip
 
 
 @router.get(

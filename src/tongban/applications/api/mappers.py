@@ -4,6 +4,7 @@ from tongban.core.bilingual import pair
 from tongban.core.identity import mask_resident_id
 from tongban.notifications.models import Notification
 from tongban.notifications.services import both
+from tongban.ratings.schemas import rating_out
 
 from .. import access, selectors, services, states
 from ..models import (
@@ -176,9 +177,8 @@ def fees(payment: Payment | None) -> dict | None:
 
 
 def rating(application: Application) -> dict | None:
-    if application.rating is None:
-        return None
-    return {"stars": application.rating, "comment": application.rating_comment}
+    found = services.rating_of(application)
+    return rating_out(found) if found else None
 
 
 # Who takes each move of the application machine; the moves themselves come from ``states``.

@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from pydantic import create_model
 
+from tongban.ratings.schemas import RatingOut
 from tongban.schemas import Problem
 
 from .. import states
@@ -286,11 +287,6 @@ class FeesOut(Schema):
     paid_at: datetime | None
 
 
-class Rating(Schema):
-    stars: int
-    comment: str
-
-
 class Move(Schema):
     at: datetime
     action: str
@@ -324,7 +320,7 @@ class ApplicationDetail(Summary):
     delivery: DeliveryOut
     fees: FeesOut | None = Field(description="Null when nothing is due")
     issued: list[IssuedOut]
-    rating: Rating | None
+    rating: RatingOut | None = Field(description="The applicant's grade (好差评), once rated")
     timeline: list[Move]
     actions: list[str] = Field(description="What the signed-in person may do now")
 
@@ -399,11 +395,6 @@ class AnswerIn(Schema):
 
 class BodyIn(Schema):
     body: str
-
-
-class RatingIn(Schema):
-    stars: int
-    comment: str = ""
 
 
 class VaultDocument(Schema):

@@ -32,7 +32,7 @@ from .errors import CaseError, parse_day
 from .fees import parse_fee
 from .instant import decidable as instant_decidable
 from .notes import add_note
-from .rating import rate
+from .rating import rate, rating_of
 from .review import answer_supplement, approve, overdue_tolerated, refuse, request_supplement
 from .submission import Finding, expire_drafts, precheck, submit, withdraw
 from .supplements import act_on_overdue, overdue_of, remind_applicants
@@ -66,6 +66,7 @@ __all__ = [
     "post_offered",
     "precheck",
     "rate",
+    "rating_of",
     "refuse",
     "reject",
     "remind_applicants",

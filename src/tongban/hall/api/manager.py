@@ -111,6 +111,14 @@ class OnTheSpotOut(Schema):
     percent: int | None
 
 
+class GradeOut(Schema):
+    grade: str
+    bad: bool
+    counter: int
+    online: int
+    all: int
+
+
 class HistoryOut(Schema):
     first: date
     last: date
@@ -123,6 +131,7 @@ class HistoryOut(Schema):
     no_shows: int
     city_wide: int
     on_the_spot: OnTheSpotOut
+    ratings: list[GradeOut]
 
 
 @router.get("/manage/history", response={200: HistoryOut, **READ},

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tongban.audit.context import acting_as
+from tongban.core.moves import CaseError
 from tongban.core.yamlfile import ContentErrors
 from tongban.hall import devices
 from tongban.hall.content import load_halls
@@ -23,9 +24,12 @@ class Command(BaseCommand):
         made.add_argument("--centre", default=PENGPU)
         made.add_argument("--days", type=int, default=60)
         made.add_argument("--seed", type=int, default=1)
-        device = sub.add_parser("device", help="create a kiosk or board key (shown once)")
-        device.add_argument("role", choices=["kiosk", "board"])
+        device = sub.add_parser(
+            "device", help="create a kiosk, board or rating tablet key (shown once)"
+        )
+        device.add_argument("role", choices=["kiosk", "board", "rater"])
         device.add_argument("name")
+        device.add_argument("--counter", type=int, help="a rating tablet's counter number")
         device.add_argument("--centre", default=PENGPU)
         revoke = sub.add_parser(
             "revoke", help="revoke a device by the first 12 characters of its key"
@@ -52,7 +56,11 @@ class Command(BaseCommand):
             if hall is None:
                 raise CommandError(f"no hall at {options['centre']}")
             if action == "device":
-                _, key = devices.create(hall, options["role"], options["name"])
+                counter = hall.counters.filter(number=options["counter"]).first()
+                try:
+                    _, key = devices.create(hall, options["role"], options["name"], counter)
+                except CaseError as error:
+                    raise CommandError(str(error.message)) from None
                 page = f"/hall/{hall.centre.code}/{options['role']}/?key={key}"
                 self.stdout.write(f"key (shown once): {key}\nopen once on the device: {page}")
                 return
