@@ -84,6 +84,17 @@ class Application(models.Model):
     delivery_address = models.CharField(max_length=300, blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)
+    channel = models.CharField(
+        _("channel"),
+        max_length=10,
+        choices=[("online", _("Online")), ("counter", _("At the counter"))],
+        default="online",
+        help_text=_("Online by the applicant, or at the counter by a clerk on their behalf."),
+    )
+    counter_number = models.PositiveSmallIntegerField(
+        _("accepting counter number"), null=True, blank=True,
+        help_text=_("The hall counter where a clerk took the application."),
+    )  # fmt: skip
 
     title = InLanguage()
 
