@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.http import Http404
 
+from tests.applications.cases import pdf_file
 from tongban.accounts.models import User
 from tongban.applications.models import Application
 from tongban.catalogue.models import Matter
@@ -16,7 +17,6 @@ from tongban.guidance.services import sheet_token
 from tongban.hall import counters, handlings, tickets
 from tongban.hall.handlings import Beneficiary
 from tongban.hall.models import Hall, Handling, Ticket
-from tests.applications.cases import pdf_file
 
 PENGPU = "jingan-pengpu-xincun-community"
 LI_MING = "310106198503154216"  # registered in Jing'an, as the centre
@@ -128,8 +128,8 @@ def test_a_visitor_without_an_account_gets_one_they_can_claim(hall, clerk):
     ticket = serving(hall, clerk, NEWBORN)
     with pytest.raises(CaseError, match="full name"):
         handlings.start_case(ticket, clerk, "310104199203155526", [NEWBORN], **contact())
-    case = handlings.start_case(ticket, clerk, "310104199203155526", [NEWBORN], name="Zhao Lei",
-                                district="310106", email="zhao@example.cn", **contact())  # fmt: skip
+    new = {"name": "Zhao Lei", "district": "310106", "email": "zhao@example.cn"}
+    case = handlings.start_case(ticket, clerk, "310104199203155526", [NEWBORN], **new, **contact())
     person = case.applicant
     assert (person.kind, person.full_name, person.email) == (
         "person",

@@ -70,9 +70,7 @@ def precheck(application: Application) -> list[Finding]:
 
 
 @transaction.atomic
-def submit(
-    application: Application, user, *, commitment: bool = False, by=None
-) -> list[Finding]:
+def submit(application: Application, user, *, commitment: bool = False, by=None) -> list[Finding]:
     """Submit if the pre-check passes; return the findings either way. ``by``: the clerk
     who submits at the counter on the applicant's behalf (the applicant is told)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
