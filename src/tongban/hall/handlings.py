@@ -59,18 +59,22 @@ def visitor(id_number: str, clerk, *, name: str = "", district: str = "", email:
     have none, without a usable password: they claim it later by resetting the password
     (to the e-mail given here) or at a counter."""
     number = resident_id(id_number)
+    region = Region.objects.filter(code=district, kind=Region.Kind.DISTRICT).first()
+    if district and region is None:
+        raise CaseError(_("Choose the district where their household is registered."),
+                        "district")  # fmt: skip
     person = User.objects.filter(id_number=number).first()
     if person is not None:
         if person.kind != User.Kind.PERSON:
             raise CaseError(_("This ID number belongs to an account that is not a person's."),
                             "resident_id")  # fmt: skip
+        if region is not None and person.registration_district_id is None:
+            # Said at the counter; city-wide matters are routed by it.
+            person.registration_district = region
+            person.save(update_fields=["registration_district"])
         return person
     if not name.strip():
         raise CaseError(_("Give the visitor's full name: they have no account yet."), "name")
-    region = Region.objects.filter(code=district, kind=Region.Kind.DISTRICT).first()
-    if district and region is None:
-        raise CaseError(_("Choose the district where their household is registered."),
-                        "district")  # fmt: skip
     person = User(username=f"counter-{secrets.token_hex(6)}", kind=User.Kind.PERSON,
                   full_name=name.strip()[:100], id_number=number, registration_district=region,
                   email=email.strip()[:254], phone=phone.strip()[:20])  # fmt: skip
