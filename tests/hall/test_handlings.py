@@ -5,6 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import Http404
 
 from tests.applications.cases import pdf_file
@@ -136,7 +137,8 @@ def test_a_visitor_without_an_account_gets_one_they_can_claim(hall, clerk):
         "Zhao Lei",
         "zhao@example.cn",
     )
-    assert not person.has_usable_password() and person.registration_district.code == "310106"
+    assert person.registration_district.code == "310106"
+    assert list(PasswordResetForm().get_users("zhao@example.cn")) == [person]  # to claim it
     assert "310104199203155526" not in person.username
     ticket.refresh_from_db()
     assert ticket.resident_id == "310104199203155526"

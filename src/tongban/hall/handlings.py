@@ -56,8 +56,8 @@ def resident_id(value: str, field: str = "resident_id") -> str:
 def visitor(id_number: str, clerk, *, name: str = "", district: str = "", email: str = "",
             phone: str = "") -> User:  # fmt: skip
     """The natural person with this resident ID number; a new applicant account when they
-    have none, without a usable password: they claim it later by resetting the password
-    (to the e-mail given here) or at a counter."""
+    have none, with a password nobody knows: they claim it by resetting the password (to
+    the e-mail given here)."""
     number = resident_id(id_number)
     region = Region.objects.filter(code=district, kind=Region.Kind.DISTRICT).first()
     if district and region is None:
@@ -78,7 +78,9 @@ def visitor(id_number: str, clerk, *, name: str = "", district: str = "", email:
     person = User(username=f"counter-{secrets.token_hex(6)}", kind=User.Kind.PERSON,
                   full_name=name.strip()[:100], id_number=number, registration_district=region,
                   email=email.strip()[:254], phone=phone.strip()[:20])  # fmt: skip
-    person.set_unusable_password()
+    # A random secret nobody is told, not Django's unusable password: the password reset
+    # skips accounts without a usable one, and that is how the person claims the account.
+    person.set_password(secrets.token_urlsafe(32))
     person.save()
     record("create", object_type="accounts.user", object_id=person.pk,
            object_label=person.username, actor=clerk,
