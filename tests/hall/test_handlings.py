@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import Http404
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.applications.cases import pdf_file
 from tongban.accounts.models import User
@@ -24,6 +26,7 @@ LI_MING = "310106198503154216"  # registered in Jing'an, as the centre
 WIFE = "310113198811054018"  # registered in Baoshan
 NEWBORN = "hcs-newborn-resident-insurance"
 MATERNITY = "hr-maternity-benefit"
+BIRTH = "health-birth-registration"
 NOON = datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
@@ -217,3 +220,38 @@ def test_a_case_number_opens_only_what_the_clerk_may_see(hall, clerk, demo_catal
         handlings.find_case(demo_catalogue["clerk"], case.number)  # another centre
     with pytest.raises(CaseError, match="neither"):
         handlings.find_case(clerk, "A023")
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    st.lists(st.sampled_from([NEWBORN, MATERNITY, BIRTH]), unique=True),
+    st.sampled_from(["on_the_spot", "accepted", "advice"]),
+    st.integers(1, 3),
+)
+def test_each_matter_of_a_visit_is_handled_once_whatever_is_accepted_and_finished(
+    hall, clerk, in_case, outcome, finishes
+):
+    ticket = tickets.issue(hall, channel="kiosk", now=NOON,
+                           matters=[matter(c) for c in (NEWBORN, MATERNITY, BIRTH)])  # fmt: skip
+    counter = hall.counters.get(number=1)
+    if counter.clerk_id != clerk.pk:
+        counters.sign_in(counter, clerk)
+    assert tickets.call_next(counter, clerk, now=NOON) == ticket
+    tickets.start(ticket, clerk, now=NOON)
+    if in_case:
+        case = handlings.start_case(ticket, clerk, LI_MING, in_case, **contact())
+        handlings.accept_case(ticket, clerk, scanned(ticket, clerk, case).number,
+                              commitment=True, now=NOON)  # fmt: skip
+    left = len(in_case) < 3
+    if outcome == "accepted" and left:
+        with pytest.raises(CaseError):
+            tickets.finish(ticket, clerk, outcome, now=NOON)
+        outcome = "on_the_spot"
+    for _ in range(finishes):
+        tickets.finish(ticket, clerk, outcome, now=NOON)
+    rows = list(Handling.objects.filter(ticket=ticket).values_list("matter__code", "outcome"))
+    expected = {code: "accepted" for code in in_case}
+    if outcome != "advice":
+        expected |= {code: outcome for code in (NEWBORN, MATERNITY, BIRTH) if code not in in_case}
+    assert sorted(rows) == sorted(expected.items())

@@ -33,7 +33,8 @@ from tongban.guidance.services import GuidanceUnavailable, InvalidSheet, read_sh
 from . import states, tickets
 from .models import Counter, Handling, MatterGroup, Ticket
 
-CASE_NUMBER = re.compile(r"^[0-9]{6}[0-9]{8}[0-9]{6}$")
+# A case number: the district code, the day (YYYYMMDD) and six digits (drafting._new_number).
+CASE_NUMBER = re.compile(r"^[0-9]{20}$")
 
 
 @dataclass(frozen=True)
