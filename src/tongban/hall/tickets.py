@@ -278,16 +278,18 @@ def finish(
         counter = _held(ticket, clerk)
         if outcome not in Ticket.Outcome.values:
             raise CaseError(_("Choose the outcome of the visit."), "outcome")
-        handled = set(ticket.handlings.values_list("matter_id", flat=True))
-        left = [matter for matter in ticket.matters.all() if matter.pk not in handled]
-        if outcome == Ticket.Outcome.ACCEPTED and application is None and (left or not handled):
-            raise CaseError(_("Give the number of the case the visit was accepted into."),
-                            "application")  # fmt: skip
+        left = []  # advice records nothing: no query under the lock
+        if outcome != Ticket.Outcome.ADVICE:
+            handled = set(ticket.handlings.values_list("matter_id", flat=True))
+            left = [matter for matter in ticket.matters.all() if matter.pk not in handled]
+            if outcome == Ticket.Outcome.ACCEPTED and not application and (left or not handled):
+                raise CaseError(_("Give the number of the case the visit was accepted into."),
+                                "application")  # fmt: skip
         now = now or timezone.now()
         move(ticket, states.TICKET, "finish", clerk, outcome=outcome, finished_at=now)
         if application is not None:
             ticket.applications.add(application)
-        if outcome != Ticket.Outcome.ADVICE:
+        if left:
             community = _community(ticket.hall)
             Handling.objects.bulk_create(
                 Handling(ticket=ticket, matter=matter, outcome=outcome, result=result[:200],
