@@ -82,6 +82,17 @@ class Application(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     delivery_method = models.CharField(max_length=10, default="pickup")
     delivery_address = models.CharField(max_length=300, blank=True)
+    channel = models.CharField(
+        _("channel"),
+        max_length=10,
+        choices=[("online", _("Online")), ("counter", _("At the counter"))],
+        default="online",
+        help_text=_("Online by the applicant, or at the counter by a clerk on their behalf."),
+    )
+    counter_number = models.PositiveSmallIntegerField(
+        _("accepting counter number"), null=True, blank=True,
+        help_text=_("The hall counter where a clerk took the application."),
+    )  # fmt: skip
 
     title = InLanguage()
 

@@ -314,9 +314,10 @@ def finish(
     result: str = "",
     application: Application | None = None,
 ) -> Ticket:
-    """End the service with its outcome, recording each matter of the visit as handled (on
-    the spot with the result given, or accepted into ``application``). Finishing a
-    finished ticket changes nothing."""
+    """End the service with its outcome, recording each matter of the visit not handled
+    yet (a case taken during service records its own, ``handlings.accept_case``): on the
+    spot with the result given, or accepted into ``application``. Finishing a finished
+    ticket changes nothing."""
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.state == "done":
@@ -324,20 +325,24 @@ def finish(
         counter = _held(ticket, clerk)
         if outcome not in Ticket.Outcome.values:
             raise CaseError(_("Choose the outcome of the visit."), "outcome")
-        if outcome == Ticket.Outcome.ACCEPTED and application is None:
-            raise CaseError(_("Give the number of the case the visit was accepted into."),
-                            "application")  # fmt: skip
+        left = []  # advice records nothing: no query under the lock
+        if outcome != Ticket.Outcome.ADVICE:
+            handled = set(ticket.handlings.values_list("matter_id", flat=True))
+            left = [matter for matter in ticket.matters.all() if matter.pk not in handled]
+            if outcome == Ticket.Outcome.ACCEPTED and not application and (left or not handled):
+                raise CaseError(_("Give the number of the case the visit was accepted into."),
+                                "application")  # fmt: skip
         now = now or timezone.now()
         move(ticket, states.TICKET, "finish", clerk, outcome=outcome, finished_at=now)
         if application is not None:
             ticket.applications.add(application)
-        if outcome != Ticket.Outcome.ADVICE:
+        if left:
             community = _community(ticket.hall)
             Handling.objects.bulk_create(
                 Handling(ticket=ticket, matter=matter, outcome=outcome, result=result[:200],
                          application=application, city_wide=community and matter.city_wide,
                          counter=counter, clerk=clerk, at=now)
-                for matter in ticket.matters.all()
+                for matter in left
             )  # fmt: skip
         return ticket
 

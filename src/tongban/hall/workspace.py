@@ -9,16 +9,19 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from tongban.applications.models import Application
-from tongban.catalogue.models import Matter
+from tongban.applications.models import Application, ApplicationMatter
+from tongban.catalogue.models import Matter, Region
 from tongban.catalogue.queries import public_version
 from tongban.core.identity import mask_resident_id
 from tongban.core.moves import CaseError
 
-from . import counters, states, tickets
+from . import counters, handlings, states, tickets
 from .models import Counter, Hall, MatterGroup, Ticket
+
+SHEET = "hall_sheet"  # the session key of the sheet scanned for the ticket served
 
 clerk_page = permission_required("accounts.work_at_counter", raise_exception=True)
 
@@ -62,7 +65,32 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "outcomes": Ticket.Outcome.choices,
         "allowed": states.TICKET.allowed(ticket.state) if ticket else [],
     }
+    if ticket is not None and ticket.state == states.SERVING:
+        context.update(_serving(request, ticket, counter))
     return render(request, "hall/counter.html", context)
+
+
+def _serving(request: HttpRequest, ticket: Ticket, counter: Counter) -> dict:
+    """What the clerk works with while serving: the visit's cases, related matters, the
+    sheet the visitor brought."""
+    handled = handlings.handled_codes(ticket)
+    cases = ticket.applications.prefetch_related("materials", "matters__matter")
+    sheet = request.session.get(SHEET, {})
+    plan = None
+    if sheet.get("ticket") == ticket.pk:
+        try:
+            plan = handlings.read_scanned_sheet(sheet.get("token", ""))
+        except CaseError:
+            plan = None
+    return {
+        "open_matters": [m for m in ticket.matters.all() if m.code not in handled],
+        "handled": ticket.handlings.select_related("matter", "application"),
+        "cases": [(case, mask_resident_id(case.applicant.id_number or "")) for case in cases],
+        "related": handlings.related(ticket, counter),
+        "districts": Region.objects.filter(kind=Region.Kind.DISTRICT),
+        "relations": ApplicationMatter.Relation.choices,
+        "sheet_plan": plan,
+    }
 
 
 @login_required
@@ -92,6 +120,8 @@ def act(request: HttpRequest, action: str) -> HttpResponse:
     except CaseError as error:
         messages.error(request, error.message)
     else:
+        if isinstance(said, HttpResponse):
+            return said
         if said:
             messages.success(request, said)
     return redirect("hall:counter")
@@ -145,6 +175,79 @@ def _add_matter(request: HttpRequest, counter: Counter) -> str:
     return ""
 
 
+def _beneficiaries(data, codes: list[str]) -> dict[str, handlings.Beneficiary]:
+    """The family members named per matter (``for-<code>`` other than "self")."""
+    found = {}
+    for code in codes:
+        relation = data.get(f"for-{code}", "self")
+        if relation != "self":
+            found[code] = handlings.Beneficiary(
+                relation, data.get(f"name-{code}", ""), data.get(f"id-{code}", ""),
+                data.get(f"district-{code}", ""),
+            )  # fmt: skip
+    return found
+
+
+def _start_case(request: HttpRequest, counter: Counter) -> str:
+    data = request.POST
+    codes = data.getlist("matters")
+    case = handlings.start_case(
+        _ticket(request, counter), request.user, data.get("resident_id", ""), codes,
+        name=data.get("name", ""), district=data.get("district", ""),
+        email=data.get("email", ""), phone=data.get("phone", ""),
+        address=data.get("address", ""), beneficiaries=_beneficiaries(data, codes),
+    )  # fmt: skip
+    return _("Case %(number)s started: scan the materials, then accept it.") % {
+        "number": case.number
+    }
+
+
+def _scan(request: HttpRequest, counter: Counter) -> str:
+    too_large = getattr(request, "upload_errors", {}).get("file")
+    source = request.FILES.get("file")
+    if too_large or source is None:
+        raise CaseError(str(too_large or _("Choose a file to upload.")), "file")
+    line = handlings.scan_material(_ticket(request, counter), request.user,
+                                   request.POST.get("case", ""), request.POST.get("material", ""),
+                                   source, source.name)  # fmt: skip
+    return _("%(material)s is scanned.") % {"material": line.name}
+
+
+def _accept_case(request: HttpRequest, counter: Counter) -> str:
+    number = request.POST.get("case", "")
+    made = handlings.accept_case(_ticket(request, counter), request.user, number,
+                                 commitment=request.POST.get("commitment") == "on")  # fmt: skip
+    said = ngettext(
+        "Case %(number)s is accepted: %(count)s matter handled.",
+        "Case %(number)s is accepted: %(count)s matters handled.",
+        len(made),
+    )
+    return said % {"number": number, "count": len(made)}  # fmt: skip
+
+
+def _bring(request: HttpRequest, counter: Counter) -> str | HttpResponse:
+    """A scanned guidance sheet adds its matters; a case number opens the case."""
+    scanned = request.POST.get("scan", "")
+    if handlings.is_case_number(scanned):
+        try:
+            case = handlings.find_case(request.user, scanned)
+        except Http404:
+            raise CaseError(_("No case has this number."), "scan") from None
+        return redirect("applications:case", number=case.number)
+    ticket = _ticket(request, counter)
+    sheet = handlings.add_sheet(ticket, request.user, scanned)
+    request.session[SHEET] = {"ticket": ticket.pk, "token": handlings.sheet_token(scanned)}
+    if sheet.not_here:
+        names = "、".join(str(matter.name) for matter in sheet.not_here)
+        messages.warning(request, _("Not handled at this counter: %(names)s.") % {"names": names})
+    said = ngettext(
+        "Added from the sheet: %(count)s matter.",
+        "Added from the sheet: %(count)s matters.",
+        len(sheet.added),
+    )
+    return said % {"count": len(sheet.added)}  # fmt: skip
+
+
 def _close(request: HttpRequest, counter: Counter) -> str:
     counters.close(counter, request.user)
     return _("You are signed out and the counter is closed.")
@@ -167,5 +270,9 @@ ACTIONS = {
     "park": _moving(tickets.park),
     "resume": _moving(tickets.resume),
     "add-matter": _add_matter,
+    "case": _start_case,
+    "scan": _scan,
+    "accept-case": _accept_case,
+    "bring": _bring,
     "close": _close,
 }

@@ -16,8 +16,8 @@ from tongban.audit.services import record
 from tongban.catalogue.models import Matter, Region, ServiceCentre, serves
 from tongban.core.identity import clean_resident_id, mask_resident_id
 
-from ..models import Application, ApplicationMaterial, ApplicationMatter
-from .drafting import add_tasks, material_key, require_editable, require_served
+from ..models import Application, ApplicationMatter
+from .drafting import add_materials, add_tasks, require_editable, require_served
 from .errors import CaseError
 
 Relation = ApplicationMatter.Relation
@@ -102,21 +102,7 @@ def add_matter(application: Application, user, matter_code: str) -> ApplicationM
     order = 1 + max(application.matters.values_list("order", flat=True), default=-1)
     add_tasks(application, matter, order)
     task = application.matters.get(matter=matter, lead=True)
-    lines = {line.key: line for line in application.materials.all()}
-    for material in matter.materials.select_related("evidence").filter(required=True):
-        key = material_key(matter.code, material)
-        line = lines.get(key)
-        if line is not None:
-            line.matter_codes = [*line.matter_codes, matter.code]
-            line.principal = line.principal or material.principal
-            line.save(update_fields=["matter_codes", "principal"])
-            continue
-        ApplicationMaterial.objects.create(
-            application=application, key=key, evidence=material.evidence.code
-            if material.evidence else "", name_en=material.name_en[:200],
-            name_zh=material.name_zh[:200], principal=material.principal,
-            matter_codes=[matter.code], originals=material.originals, copies=material.copies,
-        )  # fmt: skip
+    add_materials(application, matter)
     record("update", object_type="applications.application", object_id=application.pk,
            object_label=application.number, after={"added_matter": matter.code},
            actor=user)  # fmt: skip

@@ -64,13 +64,14 @@ def accepting_counter(counters: Iterable[str]) -> str:
 
 def _create(user, version: CatalogueVersion, title: dict, counter: str, **fields) -> Application:
     access.require(access.is_applicant(user))
+    centre = fields.pop("centre", None) or _centre(version)
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 return Application.objects.create(
                     number=_new_number(version),
                     applicant=user,
-                    centre=_centre(version),
+                    centre=centre,
                     version=version,
                     counter=counter,
                     title_en=title["en"][:200],
@@ -192,6 +193,56 @@ def start_from_matter(user, matter: Matter) -> Application:
     )
     _audit_created(application, user)
     return application
+
+
+@transaction.atomic
+def start_at_counter(
+    clerk, person, matters: list[Matter], *, counter_number: int | None = None,
+    data: dict | None = None,
+) -> Application:  # fmt: skip
+    """An application a clerk starts at the counter on a person's behalf, accepted at the
+    clerk's centre: counter-only matters too, their materials merged as online."""
+    access.require(access.is_clerk(clerk))
+    if not matters:
+        raise CaseError(_("Choose the matters of the case."), "matters")
+    require_served(person, [m.name for m in matters
+                            if not serves(m.audience, person.kind)], "matters")  # fmt: skip
+    names = [(m.name_en, m.name_zh) for m in matters]
+    application = _create(
+        person,
+        matters[0].version,
+        {"en": "; ".join(en for en, _zh in names), "zh": "；".join(zh for _en, zh in names)},
+        accepting_counter(m.counter for m in matters),
+        centre=clerk.centre,
+        channel="counter",
+        counter_number=counter_number,
+        data={**prefill(person, {}), **(data or {})},
+    )
+    for order, matter in enumerate(matters):
+        add_tasks(application, matter, order)
+        add_materials(application, matter)
+    _audit_created(application, clerk)
+    return application
+
+
+def add_materials(application: Application, matter: Matter) -> None:
+    """The matter's required materials on the application, a line another matter already
+    asks for (same evidence type) shared."""
+    lines = {line.key: line for line in application.materials.all()}
+    for material in matter.materials.select_related("evidence").filter(required=True):
+        key = material_key(matter.code, material)
+        line = lines.get(key)
+        if line is not None:
+            line.matter_codes = [*line.matter_codes, matter.code]
+            line.principal = line.principal or material.principal
+            line.save(update_fields=["matter_codes", "principal"])
+            continue
+        lines[key] = ApplicationMaterial.objects.create(
+            application=application, key=key, evidence=material.evidence.code
+            if material.evidence else "", name_en=material.name_en[:200],
+            name_zh=material.name_zh[:200], principal=material.principal,
+            matter_codes=[matter.code], originals=material.originals, copies=material.copies,
+        )  # fmt: skip
 
 
 def add_tasks(application: Application, matter: Matter, order: int = 0) -> None:

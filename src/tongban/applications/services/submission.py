@@ -70,8 +70,9 @@ def precheck(application: Application) -> list[Finding]:
 
 
 @transaction.atomic
-def submit(application: Application, user, *, commitment: bool = False) -> list[Finding]:
-    """Submit if the pre-check passes; return the findings either way."""
+def submit(application: Application, user, *, commitment: bool = False, by=None) -> list[Finding]:
+    """Submit if the pre-check passes; return the findings either way. ``by``: the clerk
+    who submits at the counter on the applicant's behalf (the applicant is told)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     require_editable(application)
     findings = precheck(application)
@@ -89,9 +90,9 @@ def submit(application: Application, user, *, commitment: bool = False) -> list[
     application.materials.filter(key__in=tolerated).update(
         status=ApplicationMaterial.Status.TOLERATED, due_on=None
     )
-    move(application, states.APPLICATION, "submit", user, submitted_at=clocks.now(),
+    move(application, states.APPLICATION, "submit", by or user, submitted_at=clocks.now(),
           commitment_at=clocks.now() if tolerated else None, expires_at=None)  # fmt: skip
-    notify(user, application, _("Application %(number)s was submitted."),
+    notify(application.applicant, application, _("Application %(number)s was submitted."),
            number=application.number)  # fmt: skip
     if all(t.matter.channels == ["online"] for t in application.matters.select_related("matter")):
         accept_now(application, None)

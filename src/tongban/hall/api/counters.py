@@ -1,18 +1,35 @@
-"""The clerk's counter over the API: sign in, call next, serve, finish, transfer, close."""
+"""The clerk's counter over the API: sign in, call next, serve, finish, transfer, close; cases
+taken for the visitor, related matters, what the visitor brings."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
+from tongban.applications.api.schemas import FILE_REQUIRED, CaseProblem
 from tongban.applications.models import Application
 from tongban.core.moves import CaseError
+from tongban.problems import problem
 
-from .. import counters, tickets
+from .. import counters, handlings, tickets
 from ..models import Counter, Hall, MatterGroup, Ticket
-from .schemas import READ, WRITE, CounterOut, TicketOut, counter_out, ticket_out
+from .schemas import (
+    READ,
+    WRITE,
+    AcceptedOut,
+    CaseOut,
+    CounterOut,
+    RelatedOut,
+    SheetOut,
+    TicketOut,
+    case_out,
+    counter_out,
+    handling_out,
+    matter_ref,
+    ticket_out,
+)
 
 router = Router(tags=["hall: counters"], auth=django_auth)
 
@@ -114,3 +131,108 @@ def transfer(request: HttpRequest, pk: int, body: TransferIn):
     queue = get_object_or_404(MatterGroup, code=body.queue) if body.queue else None
     counter = _counter(request, body.counter) if body.counter is not None else None
     return ticket_out(tickets.transfer(ticket, request.user, queue=queue, counter=counter))
+
+
+class BeneficiaryIn(Schema):
+    relation: str
+    name: str = ""
+    id_number: str = ""
+    district: str = ""
+
+
+class CaseIn(Schema):
+    resident_id: str
+    matters: list[str]
+    name: str = ""
+    district: str = ""
+    phone: str = ""
+    address: str = ""
+    email: str = ""
+    beneficiaries: dict[str, BeneficiaryIn] = {}
+
+
+class AcceptIn(Schema):
+    commitment: bool = False
+    refusals: dict[str, str] = {}
+
+
+class ScanIn(Schema):
+    scan: str
+
+
+@router.post("/tickets/{pk}/cases", response={201: CaseOut, **WRITE},
+             summary="Take an application for the visitor by resident ID number, for "
+                     "matters of the visit (a family member's with its beneficiary)")  # fmt: skip
+def start_case(request: HttpRequest, pk: int, body: CaseIn):
+    beneficiaries = {
+        code: handlings.Beneficiary(**b.dict()) for code, b in body.beneficiaries.items()
+    }
+    case = handlings.start_case(
+        _ticket(request, pk), request.user, body.resident_id, body.matters, name=body.name,
+        district=body.district, phone=body.phone, address=body.address, email=body.email,
+        beneficiaries=beneficiaries,
+    )  # fmt: skip
+    return Status(201, case_out(case))
+
+
+@router.post("/tickets/{pk}/cases/{number}/materials",
+             response={201: CaseOut, **WRITE, 413: CaseProblem}, openapi_extra=FILE_REQUIRED,
+             summary="Scan a material the visitor shows into the case")  # fmt: skip
+def scan_material(request: HttpRequest, pk: int, number: str, material: Form[str],
+                  file: File[UploadedFile] = None):  # type: ignore[assignment]  # fmt: skip
+    too_large = getattr(request, "upload_errors", {}).get("file")
+    if too_large:
+        return problem(request, 413, str(too_large), field="file")
+    if file is None:
+        raise CaseError(_("Choose a file to upload."), "file")
+    ticket = _ticket(request, pk)
+    handlings.scan_material(ticket, request.user, number, material, file, file.name)
+    return Status(201, case_out(handlings.open_case(ticket, number)))
+
+
+@router.post("/tickets/{pk}/cases/{number}/accept", response={200: AcceptedOut, **WRITE},
+             summary="Submit and accept the case on the spot; its matters are handled")  # fmt: skip
+def accept_case(request: HttpRequest, pk: int, number: str, body: AcceptIn):
+    ticket = _ticket(request, pk)
+    made = handlings.accept_case(ticket, request.user, number, commitment=body.commitment,
+                                 refusals=body.refusals or None)  # fmt: skip
+    ticket.refresh_from_db()
+    return {"case": case_out(handlings.open_case(ticket, number)),
+            "handlings": [handling_out(h) for h in made], "ticket": ticket_out(ticket)}  # fmt: skip
+
+
+@router.get("/tickets/{pk}/related", response={200: list[RelatedOut], **READ},
+            summary="Other matters of the life events of the visit's matters")  # fmt: skip
+def related(request: HttpRequest, pk: int):
+    ticket = _ticket(request, pk)
+    if ticket.counter is None or ticket.counter.clerk_id != request.user.pk:
+        raise CaseError(_("This ticket is not at your counter."))
+    return [
+        {"event": group.event.code, "name": {"en": group.event.name_en, "zh": group.event.name_zh},
+         "here": [matter_ref(m) for m in group.here],
+         "elsewhere": [matter_ref(m) for m in group.elsewhere]}
+        for group in handlings.related(ticket, ticket.counter)
+    ]  # fmt: skip
+
+
+@router.post("/tickets/{pk}/sheet", response={200: SheetOut, **WRITE},
+             summary="Add the matters of the guidance sheet the visitor brings (its QR link "
+                     "or token)")  # fmt: skip
+def add_sheet(request: HttpRequest, pk: int, body: ScanIn):
+    sheet = handlings.add_sheet(_ticket(request, pk), request.user, body.scan)
+    ticket = _ticket(request, pk)
+    return {
+        "ticket": ticket_out(ticket),
+        "added": [m.code for m in sheet.added],
+        "not_here": [m.code for m in sheet.not_here],
+        "materials": [{"name": item.name, "originals": item.originals, "copies": item.copies,
+                       "principal": item.principal, "matters": item.matters}
+                      for item in sheet.plan.materials],
+    }  # fmt: skip
+
+
+@router.get("/cases/{number}", response={200: CaseOut, **READ},
+            summary="A case the visitor brings, by its number (staff access rules)")  # fmt: skip
+def case(request: HttpRequest, number: str):
+    _hall(request)
+    return case_out(handlings.find_case(request.user, number))

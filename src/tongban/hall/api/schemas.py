@@ -4,8 +4,19 @@ from uuid import UUID
 from ninja import Schema
 
 from tongban.applications.api.schemas import READ, WRITE, Text
+from tongban.core.identity import mask_resident_id
 
-__all__ = ["READ", "WRITE", "CounterOut", "TicketOut", "Text"]
+__all__ = [
+    "READ",
+    "WRITE",
+    "AcceptedOut",
+    "CaseOut",
+    "CounterOut",
+    "RelatedOut",
+    "SheetOut",
+    "Text",
+    "TicketOut",
+]
 
 
 class TicketOut(Schema):
@@ -68,3 +79,93 @@ def counter_out(counter) -> dict:
         "open": counter.is_open,
         "clerk": counter.clerk.username if counter.clerk_id else None,
     }
+
+
+class MatterRef(Schema):
+    code: str
+    name: Text
+    city_wide: bool
+
+
+class LineOut(Schema):
+    key: str
+    name: Text
+    principal: bool
+    scanned: bool
+    status: str
+
+
+class CaseOut(Schema):
+    number: str
+    state: str
+    channel: str
+    centre: str
+    counter_number: int | None
+    applicant: str  # the resident ID number, masked
+    matters: list[str]
+    materials: list[LineOut]
+
+
+class HandlingOut(Schema):
+    matter: str
+    outcome: str
+    application: str | None
+    city_wide: bool
+
+
+class AcceptedOut(Schema):
+    case: CaseOut
+    handlings: list[HandlingOut]
+    ticket: TicketOut
+
+
+class RelatedOut(Schema):
+    event: str
+    name: Text
+    here: list[MatterRef]
+    elsewhere: list[MatterRef]
+
+
+class SheetMaterial(Schema):
+    name: Text
+    originals: int
+    copies: int
+    principal: bool
+    matters: list[str]
+
+
+class SheetOut(Schema):
+    ticket: TicketOut
+    added: list[str]
+    not_here: list[str]
+    materials: list[SheetMaterial]
+
+
+def matter_ref(matter) -> dict:
+    return {"code": matter.code, "name": {"en": matter.name_en, "zh": matter.name_zh},
+            "city_wide": matter.city_wide}  # fmt: skip
+
+
+def case_out(application) -> dict:
+    return {
+        "number": application.number,
+        "state": application.state,
+        "channel": application.channel,
+        "centre": application.centre.code,
+        "counter_number": application.counter_number,
+        "applicant": mask_resident_id(application.applicant.id_number or ""),
+        "matters": [task.matter.code for task in
+                    application.matters.filter(lead=True).select_related("matter")],
+        "materials": [
+            {"key": line.key, "name": {"en": line.name_en, "zh": line.name_zh},
+             "principal": line.principal, "scanned": line.document_id is not None,
+             "status": line.status}
+            for line in application.materials.all()
+        ],
+    }  # fmt: skip
+
+
+def handling_out(handling) -> dict:
+    return {"matter": handling.matter.code, "outcome": handling.outcome,
+            "application": handling.application.number if handling.application_id else None,
+            "city_wide": handling.city_wide}  # fmt: skip
