@@ -4,6 +4,14 @@
 // and reloads itself once the hall's server answers again.
 (function () {
   "use strict";
+  // A kiosk page that must not stay on screen (a visitor's ticket, the closed notice) says
+  // where to go back to and when: data-return-to, data-return-after (seconds).
+  var back = document.querySelector("[data-return-to]");
+  if (back) {
+    setTimeout(function () {
+      window.location.assign(back.dataset.returnTo);
+    }, 1000 * Number(back.dataset.returnAfter || 60));
+  }
   var notice = document.getElementById("offline");
   if (!notice) return;
   var checking = null;
