@@ -90,8 +90,8 @@ def visitor(id_number: str, clerk, *, name: str = "", district: str = "", email:
 
 
 def _serving(ticket: Ticket, clerk) -> tuple[Ticket, Counter]:
-    ticket = tickets._locked(ticket)
-    counter = tickets._held(ticket, clerk)
+    ticket = tickets.lock_ticket(ticket)
+    counter = tickets.counter_holding(ticket, clerk)
     if ticket.state != states.SERVING:
         raise CaseError(_("Start serving the visitor first."))
     return ticket, counter
@@ -152,7 +152,8 @@ def start_case(ticket: Ticket, clerk, id_number: str, codes: list[str], *, name:
         if not ticket.resident_id:
             ticket.resident_id, ticket.applicant = person.id_number, ticket.applicant or person
             ticket.save(update_fields=["resident_id", "applicant"])
-        tickets._audit(ticket, ticket.state, "start_case", clerk, application=application.number)
+        number = application.number
+        tickets.audit_move(ticket, ticket.state, "start_case", clerk, application=number)
         return application
 
 
@@ -197,7 +198,7 @@ def accept_case(ticket: Ticket, clerk, number: str, *, commitment: bool = False,
 def _record(ticket: Ticket, counter: Counter, clerk, application: Application,
             now: datetime) -> list[Handling]:  # fmt: skip
     handled = handled_codes(ticket)
-    community = tickets._community(ticket.hall)
+    community = tickets.is_community(ticket.hall)
     home = ticket.hall.centre.region.district
     tasks = application.matters.filter(lead=True).select_related(
         "matter", "beneficiary_district", "application__applicant__registration_district"
@@ -212,8 +213,9 @@ def _record(ticket: Ticket, counter: Counter, clerk, application: Application,
     if any(handling.city_wide for handling in made) and not ticket.city_wide:
         ticket.city_wide = True
         ticket.save(update_fields=["city_wide"])
-    tickets._audit(ticket, ticket.state, "accepted_case", clerk, application=application.number,
-                   matters=[handling.matter.code for handling in made])  # fmt: skip
+    tickets.audit_move(ticket, ticket.state, "accepted_case", clerk,
+                       application=application.number,
+                       matters=[handling.matter.code for handling in made])  # fmt: skip
     return made
 
 

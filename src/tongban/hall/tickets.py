@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,7 +58,7 @@ def issue(
     ``visitor`` may give ``applicant``, ``resident_id``, ``phone`` and ``email``.
     """
     now = now or timezone.now()
-    groups = list(MatterGroup.objects.all())
+    groups = list(MatterGroup.objects.all()) if matters else []
     needed = [group_of(matter, groups) for matter in matters]
     if queue is None and not needed:
         raise CaseError(_("Choose what you came for."), "queue")
@@ -82,10 +82,12 @@ def issue(
             arrived_at=now,
             booked_from=booked[0] if booked else None,
             booked_until=booked[1] if booked else None,
-            city_wide=any(matter.city_wide for matter in matters) and _community(hall),
+            city_wide=any(matter.city_wide for matter in matters) and is_community(hall),
             **visitor,
         )
-        ticket.matters.set(matters)
+        Ticket.matters.through.objects.bulk_create(
+            Ticket.matters.through(ticket=ticket, matter=matter) for matter in set(matters)
+        )
         record(
             "create",
             object_type="hall.ticket",
@@ -143,17 +145,18 @@ def take_remote(hall: Hall, *, queue: MatterGroup, applicant=None, resident_id: 
                  resident_id=resident_id, phone=phone)  # fmt: skip
 
 
-def _community(hall: Hall) -> bool:
+def is_community(hall: Hall) -> bool:
     return hall.centre.kind == hall.centre.Kind.COMMUNITY
 
 
 def _next_number(hall: Hall, queue: MatterGroup, day) -> int:
-    """The next sequence of the queue today, under a lock of its counter row."""
-    QueueDay.objects.get_or_create(hall=hall, queue=queue, day=day)
-    row = QueueDay.objects.select_for_update().get(hall=hall, queue=queue, day=day)
-    row.last += 1
-    row.save(update_fields=["last"])
-    return row.last
+    """The next sequence of the queue today: the update locks its counter row until the
+    ticket is saved, so two kiosks never get the same number."""
+    row = QueueDay.objects.filter(hall=hall, queue=queue, day=day)
+    if not row.update(last=F("last") + 1):
+        QueueDay.objects.get_or_create(hall=hall, queue=queue, day=day)
+        row.update(last=F("last") + 1)
+    return row.values_list("last", flat=True).get()
 
 
 WAITING_FIELDS = ("pk", "groups", "arrived_at", "quick", "priority", "booked_from",
@@ -245,14 +248,14 @@ def call_next(counter: Counter, clerk, now: datetime | None = None) -> Ticket | 
             )
             if claimed:
                 ticket = Ticket.objects.get(pk=chosen.key)
-                _audit(ticket, states.WAITING, "call", clerk, counter=counter.pk)
+                audit_move(ticket, states.WAITING, "call", clerk, counter=counter.pk)
                 transaction.on_commit(lambda: tell_near_turn.enqueue(hall.pk))
                 return ticket
             queue = waiting_for(hall, me, day)  # another counter took it: look again
     return None
 
 
-def _audit(ticket: Ticket, before: str, action: str, actor, **after) -> None:
+def audit_move(ticket: Ticket, before: str, action: str, actor, **after) -> None:
     record(
         "transition",
         object_type="hall.ticket",
@@ -271,13 +274,13 @@ def _check_at_counter(counter: Counter, clerk) -> None:
         raise CaseError(_("This counter is closed."))
 
 
-def _locked(ticket: Ticket) -> Ticket:
+def lock_ticket(ticket: Ticket) -> Ticket:
     """The ticket as it is now, locked until the move is saved."""
     locked = Ticket.objects.select_for_update(of=("self",)).select_related("counter", "hall")
     return locked.get(pk=ticket.pk)
 
 
-def _held(ticket: Ticket, clerk) -> Counter:
+def counter_holding(ticket: Ticket, clerk) -> Counter:
     counter = ticket.counter
     if counter is None or counter.clerk_id != clerk.pk:
         raise CaseError(_("This ticket is not at your counter."))
@@ -287,8 +290,8 @@ def _held(ticket: Ticket, clerk) -> Counter:
 def recall(ticket: Ticket, clerk, now: datetime | None = None) -> Ticket:
     """Call the visitor again; past the centre's limit the ticket is a no-show."""
     with transaction.atomic():
-        ticket = _locked(ticket)
-        _held(ticket, clerk)
+        ticket = lock_ticket(ticket)
+        counter_holding(ticket, clerk)
         if ticket.recalls >= ticket.hall.recall_limit:
             move(ticket, states.TICKET, "miss", clerk, finished_at=now or timezone.now())
         else:
@@ -299,8 +302,8 @@ def recall(ticket: Ticket, clerk, now: datetime | None = None) -> Ticket:
 
 def start(ticket: Ticket, clerk, now: datetime | None = None) -> Ticket:
     with transaction.atomic():
-        ticket = _locked(ticket)
-        _held(ticket, clerk)
+        ticket = lock_ticket(ticket)
+        counter_holding(ticket, clerk)
         move(ticket, states.TICKET, "start", clerk, started_at=now or timezone.now())
         return ticket
 
@@ -319,10 +322,10 @@ def finish(
     spot with the result given, or accepted into ``application``. Finishing a finished
     ticket changes nothing."""
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = lock_ticket(ticket)
         if ticket.state == "done":
             return ticket
-        counter = _held(ticket, clerk)
+        counter = counter_holding(ticket, clerk)
         if outcome not in Ticket.Outcome.values:
             raise CaseError(_("Choose the outcome of the visit."), "outcome")
         left = []  # advice records nothing: no query under the lock
@@ -337,7 +340,7 @@ def finish(
         if application is not None:
             ticket.applications.add(application)
         if left:
-            community = _community(ticket.hall)
+            community = is_community(ticket.hall)
             Handling.objects.bulk_create(
                 Handling(ticket=ticket, matter=matter, outcome=outcome, result=result[:200],
                          application=application, city_wide=community and matter.city_wide,
@@ -353,8 +356,8 @@ def transfer(
     """Send the visitor to another queue (for what is left, which that queue handles) or
     to one counter; they keep their arrival time."""
     with transaction.atomic():
-        ticket = _locked(ticket)
-        _held(ticket, clerk)
+        ticket = lock_ticket(ticket)
+        counter_holding(ticket, clerk)
         if (queue is None) == (counter is None):
             raise CaseError(_("Choose one queue or one counter to transfer to."), "to")
         if counter is not None and counter.hall_id != ticket.hall_id:
@@ -369,8 +372,8 @@ def transfer(
 def add_matter(ticket: Ticket, clerk, matter: Matter) -> Ticket:
     """One more matter in the same visit (the counter must handle its queue)."""
     with transaction.atomic():
-        ticket = _locked(ticket)
-        counter = _held(ticket, clerk)
+        ticket = lock_ticket(ticket)
+        counter = counter_holding(ticket, clerk)
         if ticket.state != states.SERVING:
             raise CaseError(_("Start serving the visitor first."))
         group = group_of(matter, MatterGroup.objects.all())
@@ -378,25 +381,25 @@ def add_matter(ticket: Ticket, clerk, matter: Matter) -> Ticket:
             raise CaseError(_("This counter does not handle %(matter)s: transfer the visitor.")
                             % {"matter": matter.name}, "matter")  # fmt: skip
         ticket.matters.add(matter)
-        if matter.city_wide and _community(ticket.hall) and not ticket.city_wide:
+        if matter.city_wide and is_community(ticket.hall) and not ticket.city_wide:
             ticket.city_wide = True
             ticket.save(update_fields=["city_wide"])
-        _audit(ticket, ticket.state, "add_matter", clerk, matter=matter.code)
+        audit_move(ticket, ticket.state, "add_matter", clerk, matter=matter.code)
         return ticket
 
 
 def park(ticket: Ticket, clerk) -> Ticket:
     with transaction.atomic():
-        ticket = _locked(ticket)
-        _held(ticket, clerk)
+        ticket = lock_ticket(ticket)
+        counter_holding(ticket, clerk)
         move(ticket, states.TICKET, "park", clerk)
         return ticket
 
 
 def resume(ticket: Ticket, clerk) -> Ticket:
     with transaction.atomic():
-        ticket = _locked(ticket)
-        counter = _held(ticket, clerk)
+        ticket = lock_ticket(ticket)
+        counter = counter_holding(ticket, clerk)
         if Ticket.objects.filter(counter=counter, state__in=states.HELD).exists():
             raise CaseError(_("Finish, recall or transfer the ticket you have called first."))
         move(ticket, states.TICKET, "resume", clerk)
@@ -405,6 +408,6 @@ def resume(ticket: Ticket, clerk) -> Ticket:
 
 def cancel(ticket: Ticket, actor=None) -> Ticket:
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = lock_ticket(ticket)
         move(ticket, states.TICKET, "cancel", actor, counter=None, finished_at=timezone.now())
         return ticket
