@@ -216,3 +216,14 @@ def test_the_district_centre_is_closed_on_saturdays(shanghai_clock, demo_catalog
     now = shanghai_clock(10, day=A_SATURDAY)
     opens = tickets.closed_until(district, now)
     assert opens is not None and opens.date() == date(2026, 11, 9) and opens.hour >= 8
+
+
+def test_a_status_page_asks_again_often_near_the_turn_and_seldom_far_from_it(client, hall, demo):
+    from tongban.hall.status import FAR_AHEAD
+
+    queue = hall.counters.get(number=23).skills.get()
+    waiting = [tickets.issue(hall, channel="kiosk", queue=queue) for _ in range(FAR_AHEAD + 3)]
+    counters.sign_in(hall.counters.get(number=23), demo["clerk.pengpu"])
+    near = client.get(reverse("hall:status", args=[waiting[0].token])).content.decode()
+    far = client.get(reverse("hall:status", args=[waiting[-1].token])).content.decode()
+    assert 'hx-trigger="every 10s"' in near and 'hx-trigger="every 30s"' in far

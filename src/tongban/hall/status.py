@@ -19,6 +19,8 @@ from . import states, tickets, waits
 from .models import Counter, Hall, Ticket
 
 CACHE_SECONDS = 90
+# How often an open status page asks again: often near the turn, seldom far from it.
+POLL_NEAR, POLL_FAR, FAR_AHEAD = 10, 30, 10
 _estimating = threading.Lock()
 
 
@@ -113,4 +115,7 @@ def of(ticket: Ticket, now: datetime | None = None) -> dict:
         if ticket.pk > newest:  # issued since the estimate of this minute
             newest, found = _estimate(ticket.hall, now, fresh=True)
         seen["range"] = found.get(ticket.pk)
+    far = seen["state"] == states.WAITING and (seen["range"] is None
+                                               or seen["range"].ahead > FAR_AHEAD)  # fmt: skip
+    seen["poll"] = POLL_FAR if far else POLL_NEAR
     return seen
