@@ -4,7 +4,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,8 @@ class ApiProblemMiddleware:
         return replacement
 
     def process_exception(self, request: HttpRequest, exception: Exception):
+        if wants_problem(request) and isinstance(exception, Http404):
+            return problem(request, 404)  # e.g. the API's root, which only names its docs
         if wants_problem(request):
             logger.exception("API error on %s", request.path)
             return problem(request, 500, UNEXPECTED)

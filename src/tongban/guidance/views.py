@@ -3,7 +3,7 @@
 import hashlib
 import logging
 
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -185,7 +185,8 @@ def _sheet_context(request, found_sheet: Sheet, token: str, language: str) -> di
     }
 
 
-@permission_required("catalogue.change_matter")
+@login_required
+@permission_required("catalogue.change_matter", raise_exception=True)
 def graph(request: HttpRequest, code: str) -> HttpResponse:
     """For editors: the activity's funnel drawn as a graph."""
     guide = _guide(request)
@@ -236,7 +237,8 @@ def forms_pdf(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@permission_required("accounts.manage_centre")
+@login_required
+@permission_required("accounts.manage_centre", raise_exception=True)
 def funnel_analytics(request: HttpRequest) -> HttpResponse:
     """For managers: where people start, stop and finish, without any personal data."""
     guide = _guide(request)
