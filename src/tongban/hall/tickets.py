@@ -67,6 +67,10 @@ def issue(
         raise CaseError(_("This centre has no such priority group."), "priority")
     codes = sorted({group.code for group in needed} | {queue.code})
     day = timezone.localdate(now)
+    # Read before the queue's number row is locked, so kiosks wait for each other only
+    # while a number is taken.
+    quick = service_times.quick(hall, list(matters), now)
+    city_wide = any(matter.city_wide for matter in matters) and is_community(hall)
     with transaction.atomic():
         sequence = _next_number(hall, queue, day)
         ticket = Ticket.objects.create(
@@ -77,12 +81,12 @@ def issue(
             number=f"{queue.prefix}{sequence:03d}",
             channel=channel,
             groups=codes,
-            quick=service_times.quick(hall, list(matters), now),
+            quick=quick,
             priority=priority,
             arrived_at=now,
             booked_from=booked[0] if booked else None,
             booked_until=booked[1] if booked else None,
-            city_wide=any(matter.city_wide for matter in matters) and is_community(hall),
+            city_wide=city_wide,
             **visitor,
         )
         Ticket.matters.through.objects.bulk_create(
