@@ -40,7 +40,8 @@ def prepare_results(application_id: int) -> int:
     transaction, and a document takes the first file stored for it only.
     """
     application = Application.objects.select_related("applicant").get(pk=application_id)
-    pending = IssuedDocument.objects.filter(task__application=application, path="")
+    # In the order they were issued, so every run meets them in the same order.
+    pending = IssuedDocument.objects.filter(task__application=application, path="").order_by("pk")
     stored = 0
     for document in pending.select_related("task__matter__result_evidence", "task__department"):
         pdf = signing.sign_pdf(
